@@ -1,0 +1,76 @@
+"""Input checks shared by every public entry point.
+
+Each raises ``ValueError`` whose message names the argument and what it got, so a
+learner sees "softmax expected z to be finite, got 1 NaN" instead of a numpy
+traceback three frames down.
+"""
+import numpy as np
+
+
+def as_float_array(x, name, where):
+    """Return ``x`` as a floating numpy array (keeping float32/float64), or raise."""
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and other non-arrays
+        raise ValueError(f"{where} expected {name} to be an array, got {type(x).__name__}") from exc
+    if arr.dtype.kind not in "fiub":
+        raise ValueError(f"{where} expected {name} to hold numbers, got dtype {arr.dtype}")
+    if arr.dtype.kind != "f":
+        arr = arr.astype(np.float64)
+    return arr
+
+
+def check_finite(arr, name, where):
+    """Raise if ``arr`` holds NaN or inf."""
+    if not np.all(np.isfinite(arr)):
+        n_nan = int(np.isnan(arr).sum())
+        n_inf = int(np.isinf(arr).sum())
+        raise ValueError(f"{where} expected {name} to be finite, got {n_nan} NaN and {n_inf} inf")
+
+
+def finite_array(x, name, where):
+    """``as_float_array`` followed by ``check_finite``."""
+    arr = as_float_array(x, name, where)
+    check_finite(arr, name, where)
+    return arr
+
+
+def check_ndim(arr, ndims, name, where, shape_hint):
+    """Raise unless ``arr.ndim`` is one of ``ndims``; ``shape_hint`` reads like ``(N, K)``."""
+    if arr.ndim not in ndims:
+        raise ValueError(f"{where} expected {name} of shape {shape_hint}, got shape {arr.shape}")
+
+
+def check_same_shape(a, b, name_a, name_b, where):
+    if a.shape != b.shape:
+        raise ValueError(f"{where} expected {name_a} and {name_b} of the same shape, got {a.shape} and {b.shape}")
+
+
+def check_probability(value, name, where, *, low_open=False, high_open=False):
+    """Raise unless ``value`` is a number in [0, 1] (ends open where asked)."""
+    ok = isinstance(value, (int, float, np.floating, np.integer)) and np.isfinite(value)
+    if ok:
+        ok = (value > 0 if low_open else value >= 0) and (value < 1 if high_open else value <= 1)
+    if not ok:
+        interval = ("(" if low_open else "[") + "0, 1" + (")" if high_open else "]")
+        raise ValueError(f"{where} expected {name} in {interval}, got {value!r}")
+
+
+def check_positive(value, name, where):
+    if not (isinstance(value, (int, float, np.floating, np.integer)) and np.isfinite(value) and value > 0):
+        raise ValueError(f"{where} expected {name} > 0, got {value!r}")
+
+
+def check_labels(labels, n_classes, name, where):
+    """Integer class labels in [0, n_classes); returns them as an int array."""
+    arr = np.asarray(labels)
+    if arr.dtype.kind == "f":
+        if not np.all(np.isfinite(arr)) or not np.all(arr == np.round(arr)):
+            raise ValueError(f"{where} expected {name} to be integer class labels, got non-integer values")
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind not in "iu":
+        raise ValueError(f"{where} expected {name} to be integer class labels, got dtype {arr.dtype}")
+    if arr.size and (arr.min() < 0 or arr.max() >= n_classes):
+        raise ValueError(
+            f"{where} expected {name} in [0, {n_classes}), got values from {arr.min()} to {arr.max()}")
+    return arr

@@ -1,0 +1,49 @@
+"""Sliders that redraw a matplotlib figure in place.
+
+``live_figure`` shows the default figure as an ordinary output, so a notebook read
+on GitHub or in the static book still shows a figure, and then redraws that same
+output (``update_display``) whenever a slider moves in a live Jupyter session.
+"""
+import itertools
+
+import matplotlib.pyplot as plt
+from IPython.display import display
+import ipywidgets as widgets
+
+_ids = itertools.count()
+
+
+def live_figure(draw, **controls):
+    """Display ``draw(**values)`` under a row of sliders and redraw it when they move.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**values) -> matplotlib.figure.Figure``; called with every control's value.
+    **controls : ipywidgets.ValueWidget
+        One widget per keyword of ``draw``, e.g. ``depth=widgets.IntSlider(8, 1, 20)``.
+
+    Returns nothing, so a cell ending in ``live_figure(...)`` prints no repr.
+    """
+    if not controls:
+        raise ValueError("live_figure expected at least one control, got none")
+    for name, control in controls.items():
+        if not isinstance(control, widgets.ValueWidget):
+            raise ValueError(f"live_figure expected control {name!r} to be an ipywidgets widget, "
+                             f"got {type(control).__name__}")
+    # display ids must be unique in a notebook; a counter keeps them deterministic
+    display_id = f"live-figure-{next(_ids)}"
+
+    def current_figure():
+        fig = draw(**{name: c.value for name, c in controls.items()})
+        plt.close(fig)  # the inline backend would otherwise show it a second time
+        return fig
+
+    display(widgets.VBox(list(controls.values())))
+    display(current_figure(), display_id=display_id)
+
+    def redraw(_change):
+        display(current_figure(), display_id=display_id, update=True)
+
+    for control in controls.values():
+        control.observe(redraw, names="value")
