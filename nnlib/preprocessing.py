@@ -1,0 +1,209 @@
+r"""Preparing data: standardizing features, one-hot targets, splits and k-fold indices.
+
+The rule behind every function here: statistics come from the training data only. The
+validation and test sets are transformed with the training mean and scale, as new data
+would be, so their scores say how the model does on data it has never seen.
+"""
+import numpy as np
+
+from ._checks import check_labels, check_ndim, finite_array
+
+__all__ = ["Standardizer", "one_hot", "train_val_test_split", "kfold_indices"]
+
+
+def _check_rng(rng, where):
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"{where} expected rng to be a numpy Generator "
+                         f"(np.random.default_rng(seed)), got {type(rng).__name__}")
+
+
+def _check_int(value, name, where, low):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{where} expected {name} to be an integer >= {low}, got {value!r}")
+
+
+class Standardizer:
+    r"""Shift and scale each feature to mean 0 and standard deviation 1, with statistics of the training set.
+
+    ``fit(X_train)`` stores the per-feature mean :math:`\hat\mu_d` and standard deviation
+    :math:`\hat\sigma_d` (maximum-likelihood, 1/N); ``transform(X)`` returns
+    :math:`(X - \hat\mu) / \hat\sigma` for any X with the same D.
+
+    Constant features: a feature whose :math:`\hat\sigma_d` is zero (or is rounding noise,
+    at most :math:`10\,\epsilon_{\text{mach}}\max(|\hat\mu_d|, 1)`) gets scale 1 instead, so it
+    maps to :math:`x - \hat\mu_d` (0 on the training set) rather than to 0/0 = NaN. The 8×8
+    digits have such features: corner pixels that are blank in every training image.
+
+    Attributes
+    ----------
+    mean_ : ndarray, shape (D,)
+    scale_ : ndarray, shape (D,)
+        :math:`\hat\sigma_d`, or 1 for constant features.
+    """
+
+    def __init__(self):
+        self.mean_ = None
+        self.scale_ = None
+
+    def fit(self, X):
+        """Learn ``mean_`` and ``scale_`` from X of shape (N, D), N >= 1; returns self."""
+        X = finite_array(X, "X", "Standardizer.fit")
+        check_ndim(X, (2,), "X", "Standardizer.fit", "(N, D)")
+        if X.shape[0] == 0:
+            raise ValueError(f"Standardizer.fit expected X with at least one row, got shape {X.shape}")
+        mean = X.mean(axis=0)
+        std = X.std(axis=0)
+        rounding = 10 * np.finfo(X.dtype).eps * np.maximum(np.abs(mean), 1)
+        self.mean_ = mean
+        self.scale_ = np.where(std > rounding, std, 1).astype(X.dtype)
+        return self
+
+    def _checked(self, X, where):
+        if self.mean_ is None:
+            raise ValueError(f"{where} expected a fitted Standardizer, got one that was never fit (call fit(X_train))")
+        X = finite_array(X, "X", where)
+        d = self.mean_.shape[0]
+        if X.ndim != 2 or X.shape[1] != d:
+            raise ValueError(f"{where} expected X of shape (N, {d}), got shape {X.shape}")
+        return X
+
+    def transform(self, X):
+        r""":math:`(X - \hat\mu)/\hat\sigma`, shape (N, D), in X's float dtype."""
+        X = self._checked(X, "Standardizer.transform")
+        return (X - self.mean_.astype(X.dtype, copy=False)) / self.scale_.astype(X.dtype, copy=False)
+
+    def fit_transform(self, X):
+        """``fit(X)`` then ``transform(X)``: use it on the training set only."""
+        return self.fit(X).transform(X)
+
+    def inverse_transform(self, Z):
+        r""":math:`Z\hat\sigma + \hat\mu`: back to the original units (e.g. standardized regression targets)."""
+        Z = self._checked(Z, "Standardizer.inverse_transform")
+        return Z * self.scale_.astype(Z.dtype, copy=False) + self.mean_.astype(Z.dtype, copy=False)
+
+
+def one_hot(labels, n_classes, dtype=np.float64):
+    r"""Integer labels (N,) -> one-hot rows (N, K): :math:`Y_{nk} = \mathbb 1[k = y_n]`.
+
+    ``one_hot(y, K).argmax(axis=1)`` gives ``y`` back.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (N,)
+        Values in [0, K).
+    n_classes : int
+        K.
+    dtype : float32 or float64
+    """
+    where = "one_hot"
+    _check_int(n_classes, "n_classes", where, 1)
+    arr = np.asarray(labels)
+    if arr.ndim != 1:
+        raise ValueError(f"{where} expected labels of shape (N,), got shape {arr.shape}")
+    arr = check_labels(arr, n_classes, "labels", where)
+    out = np.zeros((arr.shape[0], n_classes), dtype=dtype)
+    out[np.arange(arr.shape[0]), arr] = 1
+    return out
+
+
+def _split_counts(n, fractions):
+    """Sizes (train, val, test) for n examples: val and test rounded, train gets the rest."""
+    n_val = int(round(fractions[1] * n))
+    n_test = int(round(fractions[2] * n))
+    return n - n_val - n_test, n_val, n_test
+
+
+def train_val_test_split(X, y, fractions, rng, *, stratify=False):
+    r"""Shuffle, then cut X and y into training, validation and test sets.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, ...)
+    y : array_like, shape (N, ...)
+    fractions : (float, float, float)
+        Shares (train, val, test), each >= 0, train > 0, summing to 1. The validation and
+        test sizes are ``round(fraction * N)``; the training set takes the rest.
+    rng : numpy.random.Generator
+        Draws the shuffle.
+    stratify : bool
+        False (default): one shuffle of all examples. True: ``y`` must be integer labels
+        (N,); each class is shuffled and split on its own with the same fractions, so every
+        set keeps the class proportions (sizes can then differ from the unstratified ones by
+        up to one example per class). Each set is then shuffled, so classes come mixed.
+
+    Returns
+    -------
+    (X_train, y_train), (X_val, y_val), (X_test, y_test)
+        Copies of the chosen rows (fancy indexing); a set can be empty if its fraction is 0.
+    """
+    where = "train_val_test_split"
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim == 0 or X.shape[0] == 0:
+        raise ValueError(f"{where} expected X of shape (N, ...) with N >= 1, got shape {X.shape}")
+    if y.ndim == 0 or y.shape[0] != X.shape[0]:
+        raise ValueError(f"{where} expected y with {X.shape[0]} rows like X, got shape {y.shape}")
+    try:
+        fr = np.asarray(fractions, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where} expected fractions to be three numbers, got {fractions!r}") from exc
+    if (fr.shape != (3,) or not np.all(np.isfinite(fr)) or np.any(fr < 0) or fr[0] <= 0
+            or abs(fr.sum() - 1) > 1e-9):
+        raise ValueError(f"{where} expected fractions (train, val, test) >= 0 with train > 0 and sum 1, "
+                         f"got {fractions!r}")
+    _check_rng(rng, where)
+    if stratify:
+        if y.ndim != 1 or y.dtype.kind not in "iu":
+            raise ValueError(f"{where} with stratify=True expected y to be integer labels (N,), "
+                             f"got shape {y.shape} and dtype {y.dtype}")
+        parts = ([], [], [])
+        for label in np.unique(y):
+            members = rng.permutation(np.flatnonzero(y == label))
+            n_train, n_val, _ = _split_counts(len(members), fr)
+            for part, idx in zip(parts, np.split(members, [n_train, n_train + n_val])):
+                part.append(idx)
+        index_sets = [rng.permutation(np.concatenate(part)) for part in parts]
+    else:
+        order = rng.permutation(X.shape[0])
+        n_train, n_val, _ = _split_counts(X.shape[0], fr)
+        index_sets = np.split(order, [n_train, n_train + n_val])
+    if len(index_sets[0]) == 0:
+        raise ValueError(f"{where} expected a non-empty training set, got 0 of {X.shape[0]} examples "
+                         f"with fractions {fractions!r}")
+    return tuple((X[idx], y[idx]) for idx in index_sets)
+
+
+def kfold_indices(n, k, rng):
+    """Indices for k-fold cross-validation: shuffle 0..n-1 once, cut into k folds of nearly equal size.
+
+    Every index is in exactly one validation fold (fold sizes differ by at most one).
+
+    Parameters
+    ----------
+    n : int
+        Number of examples, n >= k.
+    k : int
+        Number of folds, k >= 2.
+    rng : numpy.random.Generator
+        Draws the shuffle (drawn when kfold_indices is called, not when iterated).
+
+    Returns
+    -------
+    iterator of (train_idx, val_idx)
+        k pairs of int arrays; ``train_idx`` holds the other k - 1 folds, both sorted.
+    """
+    where = "kfold_indices"
+    _check_int(n, "n", where, 1)
+    _check_int(k, "k", where, 2)
+    if k > n:
+        raise ValueError(f"{where} expected k <= n (every fold needs an example), got k={k} and n={n}")
+    _check_rng(rng, where)
+    folds = np.array_split(rng.permutation(n), k)
+
+    def pairs():
+        for i in range(k):
+            val_idx = np.sort(folds[i])
+            train_idx = np.sort(np.concatenate(folds[:i] + folds[i + 1:]))
+            yield train_idx, val_idx
+
+    return pairs()
