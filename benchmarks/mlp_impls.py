@@ -1,0 +1,124 @@
+"""The same MLP training epoch written three ways: nnlib, hand-fused numpy, PyTorch.
+
+Each ``make_*`` returns ``epoch(X, y, order)`` that runs one epoch of mini-batch SGD
+(forward, softmax cross-entropy, backward, update) over the batches given by ``order``
+(a shuffled index array drawn once per repeat, shared by all three so they do the same
+work). Weights start from the same arrays in all three.
+"""
+import numpy as np
+
+import nnlib.layers as nl
+from nnlib import losses
+from nnlib.model import Sequential
+from nnlib.optimizers import SGD
+
+LEARNING_RATE = 0.01
+
+
+def initial_weights(sizes, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    return [(rng.standard_normal((a, b)).astype(dtype) * np.sqrt(2 / a), np.zeros(b, dtype))
+            for a, b in zip(sizes[:-1], sizes[1:])]
+
+
+def batches(order, batch_size):
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def make_nnlib(sizes, dtype, batch_size):
+    layers = []
+    for i, (W, b) in enumerate(initial_weights(sizes, dtype)):
+        dense = nl.Dense(W.shape[0], W.shape[1], rng=np.random.default_rng(0), dtype=dtype)
+        dense.params["W"][...] = W
+        dense.params["b"][...] = b
+        layers.append(dense)
+        if i < len(sizes) - 2:
+            layers.append(nl.ReLU())
+    model = Sequential(layers)
+    opt = SGD(learning_rate=LEARNING_RATE)
+    state = opt.init(model.params)
+
+    def epoch(X, y, order):
+        nonlocal state
+        total = 0.0
+        for idx in batches(order, batch_size):
+            logits = model.forward(X[idx], training=True)
+            total += losses.softmax_cross_entropy(logits, y[idx])
+            model.backward(losses.softmax_cross_entropy_grad(logits, y[idx]))
+            state = opt.update(model.params, model.grads, state)
+        return total
+
+    return epoch
+
+
+def make_fused_numpy(sizes, dtype, batch_size):
+    """What a careful person writes by hand for this one network: no checks, no layers."""
+    weights = initial_weights(sizes, dtype)
+    lr = dtype(LEARNING_RATE)
+
+    def epoch(X, y, order):
+        total = 0.0
+        for idx in batches(order, batch_size):
+            xb, yb = X[idx], y[idx]
+            n = len(idx)
+            acts = [xb]
+            for W, b in weights[:-1]:
+                z = acts[-1] @ W
+                z += b
+                np.maximum(z, 0, out=z)
+                acts.append(z)
+            W, b = weights[-1]
+            logits = acts[-1] @ W
+            logits += b
+            logits -= logits.max(axis=1, keepdims=True)
+            np.exp(logits, out=logits)
+            logits /= logits.sum(axis=1, keepdims=True)
+            rows = np.arange(n)
+            total += float(-np.log(logits[rows, yb]).mean())
+            logits[rows, yb] -= 1
+            delta = logits
+            delta /= n
+            for layer in range(len(weights) - 1, -1, -1):
+                W, b = weights[layer]
+                a = acts[layer]
+                if layer > 0:
+                    da = delta @ W.T
+                    da *= a > 0
+                W -= lr * (a.T @ delta)
+                b -= lr * delta.sum(axis=0)
+                if layer > 0:
+                    delta = da
+        return total
+
+    return epoch
+
+
+def make_torch(sizes, dtype, batch_size):
+    import torch
+
+    tdtype = {np.float32: torch.float32, np.float64: torch.float64}[dtype]
+    mods = []
+    for i, (W, b) in enumerate(initial_weights(sizes, dtype)):
+        lin = torch.nn.Linear(W.shape[0], W.shape[1], dtype=tdtype)
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(W.T.copy()))
+            lin.bias.copy_(torch.from_numpy(b))
+        mods.append(lin)
+        if i < len(sizes) - 2:
+            mods.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*mods)
+    opt = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def epoch(X, y, order):
+        Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+        total = 0.0
+        for idx in batches(torch.from_numpy(order), batch_size):
+            opt.zero_grad(set_to_none=False)
+            loss = loss_fn(model(Xt[idx]), yt[idx])
+            loss.backward()
+            opt.step()
+            total += float(loss)
+        return total
+
+    return epoch
