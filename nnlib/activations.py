@@ -119,7 +119,8 @@ def log_softmax(z):
 
 def softmax_jacobian(s):
     r"""Jacobian of the softmax, :math:`J_{ij} = \partial s_i/\partial z_j = s_i(\mathbb{1}[i=j] - s_j)`,
-    i.e. :math:`J = \operatorname{diag}(s) - s s^\top`; chapter 06.
+    i.e. :math:`J = \operatorname{diag}(s) - s^\top s` for a row vector :math:`s` (the course's
+    notation; column-vector texts write :math:`\operatorname{diag}(s) - s s^\top`); chapter 06.
 
     Parameters
     ----------
@@ -139,7 +140,8 @@ def softmax_jacobian(s):
 
 
 def softmax_vjp(s, g):
-    r"""Vector-Jacobian product :math:`g^\top J = s \odot (g - \langle g, s\rangle)`; chapter 06.
+    r"""Vector-Jacobian product :math:`g J = s \odot (g - \langle g, s\rangle)` for a row vector
+    :math:`g` (column-vector texts write :math:`J^\top g`); chapter 06.
 
     Costs O(K) per row instead of the O(K²) of building ``softmax_jacobian``.
 

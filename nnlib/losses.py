@@ -12,7 +12,9 @@ import numpy as np
 
 from ._checks import check_labels, check_ndim, check_positive, check_same_shape, finite_array
 
-_EPS = 1e-12  # probabilities are clipped to [eps, 1 - eps] before log
+# Probabilities are clipped before the log (to [eps, 1 - eps] for the binary loss, to [eps, 1]
+# for the categorical one). Where the clip is active the loss is flat, so the gradient is 0 there.
+_EPS = 1e-12
 
 
 def _pair(y_pred, y, where):
@@ -94,12 +96,13 @@ def binary_cross_entropy(y_pred, y):
 
 
 def binary_cross_entropy_grad(y_pred, y):
-    r""":math:`\frac1N\,\frac{\hat y - y}{\hat y(1 - \hat y)}` (with the same clipping)."""
+    r""":math:`\frac1N\,\frac{\hat y - y}{\hat y(1 - \hat y)}`; 0 where the clip is active (the loss is flat there)."""
     y_pred, y = _pair(y_pred, y, "binary_cross_entropy_grad")
     _probabilities(y_pred, "binary_cross_entropy_grad")
     _binary_targets(y, "binary_cross_entropy_grad")
     p = np.clip(y_pred, _EPS, 1 - _EPS)
-    return (p - y) / (p * (1 - p)) / y_pred.shape[0]
+    inside = (y_pred >= _EPS) & (y_pred <= 1 - _EPS)
+    return np.where(inside, (p - y) / (p * (1 - p)), 0).astype(y_pred.dtype, copy=False) / y_pred.shape[0]
 
 
 def binary_cross_entropy_with_logits(y_pred, y):
@@ -161,11 +164,11 @@ def categorical_cross_entropy(y_pred, y):
 
 
 def categorical_cross_entropy_grad(y_pred, y):
-    r""":math:`-\frac1N\,y / \hat y` (with the same clipping)."""
+    r""":math:`-\frac1N\,y / \hat y`; 0 where :math:`\hat y < 10^{-12}` (the clipped loss is flat there)."""
     p = _scores(y_pred, "categorical_cross_entropy_grad")
     _probabilities(p, "categorical_cross_entropy_grad")
     t = _one_hot_targets(y, p, "categorical_cross_entropy_grad")
-    return -t / np.clip(p, _EPS, 1) / p.shape[0]
+    return np.where(p >= _EPS, -t / np.clip(p, _EPS, 1), 0).astype(p.dtype, copy=False) / p.shape[0]
 
 
 def softmax_cross_entropy(y_pred, y):

@@ -134,3 +134,16 @@ def test_losses_keep_float32():
 def test_bad_input_names_the_argument(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_where_the_clip_is_active_the_gradient_is_zero_like_the_flat_loss():
+    p = np.array([[1e-15, 1 - 1e-15], [0.3, 0.7]])
+    labels = np.array([0, 1])
+    grad = L.categorical_cross_entropy_grad(p, labels)
+    assert grad[0, 0] == 0.0 and grad[1, 1] == pytest.approx(-1 / (0.7 * 2))
+    # the loss really is flat there: a small move of the clipped entry changes nothing
+    moved = p.copy()
+    moved[0, 0] = 5e-13
+    assert L.categorical_cross_entropy(moved, labels) == L.categorical_cross_entropy(p, labels)
+    b = L.binary_cross_entropy_grad(np.array([[0.0], [0.5]]), np.array([[1.0], [1.0]]))
+    assert b[0, 0] == 0.0 and b[1, 0] == pytest.approx(-1 / (0.5 * 2))
