@@ -2,7 +2,8 @@ r"""Layers: explicit forward/backward pairs over a batch of row vectors.
 
 Every layer has
 
-* ``forward(x, training=False) -> out`` for ``x`` of shape ``(N, n_in)``; it keeps in
+* ``forward(x, training=False) -> out`` for ``x`` of shape ``(N, n_in)`` (activation and
+  dropout layers take any shape and keep it); it keeps in
   ``self.cache`` exactly what ``backward`` needs (a reference, not a copy: do not change
   ``x`` in place between ``forward`` and ``backward``);
 * ``backward(dout) -> dx`` given ``dout = ∂C/∂out``; it fills ``self.grads`` (same keys as
@@ -25,7 +26,7 @@ activations and their derivatives in chapter 02, dropout in chapter 10.
 import numpy as np
 
 from . import activations
-from ._checks import check_finite, check_positive, check_probability
+from ._checks import as_float_array, check_finite, check_positive, check_probability
 from .initializers import INITIALIZERS
 
 __all__ = ["Dense", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Maxout",
@@ -35,10 +36,9 @@ __all__ = ["Dense", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Max
 def _check_input(x, n_in, where):
     """Cheap check of a layer input: an ndarray of shape (N, n_in) with finite entries."""
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or (n_in is not None and x.shape[1] != n_in):
-        hint = f"(N, {n_in})" if n_in is not None else "(N, n_units)"
-        raise ValueError(f"{where} expected x of shape {hint}, got {x.shape}")
+        x = as_float_array(x, "x", where)  # lists and integer arrays become float64
+    if x.ndim != 2 or x.shape[1] != n_in:
+        raise ValueError(f"{where} expected x of shape (N, {n_in}), got {x.shape}")
     check_finite(x, "x", where)
     return x
 
@@ -162,13 +162,13 @@ class Dense(Layer):
 
 
 class _Elementwise(Layer):
-    """A parameter-free activation a = φ(z) applied to every entry; backward dz = dout ⊙ φ'(z)."""
+    """A parameter-free activation a = φ(z) applied to every entry; backward dz = dout ⊙ φ'(z).
+
+    Any input shape works; the input checks (finite numbers) are those of ``nnlib.activations``.
+    """
 
     def __init__(self, *, rng=None):
         super().__init__()
-
-    def _out_shape(self):
-        return self._cached().shape
 
 
 class Sigmoid(_Elementwise):
@@ -179,7 +179,6 @@ class Sigmoid(_Elementwise):
     """
 
     def forward(self, x, training=False):
-        x = _check_input(x, None, "Sigmoid")
         out = activations.sigmoid(x)
         self.cache = out
         return out
@@ -198,7 +197,6 @@ class Tanh(_Elementwise):
     """
 
     def forward(self, x, training=False):
-        x = _check_input(x, None, "Tanh")
         out = activations.tanh(x)
         self.cache = out
         return out
@@ -218,9 +216,8 @@ class ReLU(_Elementwise):
     """
 
     def forward(self, x, training=False):
-        x = _check_input(x, None, "ReLU")
         out = activations.relu(x)
-        self.cache = x > 0
+        self.cache = out > 0          # same as z > 0
         return out
 
     def backward(self, dout):
@@ -243,14 +240,11 @@ class LeakyReLU(_Elementwise):
 
     def __init__(self, slope=0.01, *, rng=None):
         super().__init__()
-        if not (isinstance(slope, (int, float, np.floating, np.integer)) and np.isfinite(slope)
-                and slope >= 0):
-            raise ValueError(f"LeakyReLU expected slope >= 0, got {slope!r}")
+        check_positive(slope, "slope", "LeakyReLU")
         self.slope = float(slope)
 
     def forward(self, x, training=False):
-        x = _check_input(x, None, "LeakyReLU")
-        self.cache = x
+        self.cache = x = np.asarray(x)
         return activations.leaky_relu(x, slope=self.slope)
 
     def backward(self, dout):
@@ -280,8 +274,7 @@ class ELU(_Elementwise):
         self.alpha = float(alpha)
 
     def forward(self, x, training=False):
-        x = _check_input(x, None, "ELU")
-        self.cache = x
+        self.cache = x = np.asarray(x)
         return activations.elu(x, alpha=self.alpha)
 
     def backward(self, dout):
@@ -421,7 +414,8 @@ class Dropout(Layer):
 
     Training: draw :math:`m_{nj} \sim \text{Bernoulli}(1 - q)` (1 = keep) and return
     :math:`a \odot m / (1 - q)`, so :math:`E[\text{out}] = a` (chapter 10 derives the scaling and
-    checks it by Monte-Carlo). Test (``training=False``): the identity, no scaling needed.
+    checks it by Monte-Carlo). Test (``training=False``): the identity (``x`` itself is returned),
+    no scaling needed.
     Backward masks the gradient the same way: :math:`dx = dout \odot m / (1 - q)`.
 
     Parameters
@@ -442,7 +436,7 @@ class Dropout(Layer):
         drawing a new one, so the layer is a fixed linear map and finite differences apply.
         Run one training forward first, set ``reuse_mask = True``, then check.
 
-    Shapes: x (N, n) -> out (N, n).
+    Shapes: x of any shape -> out of the same shape.
     """
 
     def __init__(self, drop_prob, *, rng=None):
@@ -454,7 +448,8 @@ class Dropout(Layer):
         self.reuse_mask = False
 
     def forward(self, x, training=False):
-        x = _check_input(x, None, "Dropout")
+        x = as_float_array(x, "x", "Dropout")
+        check_finite(x, "x", "Dropout")
         if not training or self.drop_prob == 0.0:
             self.mask = None
         elif not self.reuse_mask or self.mask is None:
