@@ -74,3 +74,28 @@ def check_labels(labels, n_classes, name, where):
         raise ValueError(
             f"{where} expected {name} in [0, {n_classes}), got values from {arr.min()} to {arr.max()}")
     return arr
+
+
+def check_positive_int(value, name, where):
+    """An int >= 1 (bools rejected: True is not a layer width); returns it as int."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{where} expected {name} to be a positive integer, got {value!r}")
+    return int(value)
+
+
+def check_rng(rng, where):
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"{where} expected rng to be a numpy Generator (np.random.default_rng(seed)), "
+                         f"got {type(rng).__name__}")
+    return rng
+
+
+def check_float_dtype(dtype, where):
+    """float32 or float64, returned as a numpy dtype."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise ValueError(f"{where} expected dtype float32 or float64, got {dtype!r}") from exc
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"{where} expected dtype float32 or float64, got {dt}")
+    return dt

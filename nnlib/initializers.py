@@ -24,24 +24,16 @@ Registry: ``INITIALIZERS[name]`` for ``name`` in ``"glorot_uniform"``, ``"glorot
 """
 import numpy as np
 
+from ._checks import check_float_dtype, check_positive_int, check_rng
+
 __all__ = ["glorot_uniform", "glorot_normal", "he_normal", "small_random", "INITIALIZERS"]
 
 
 def _check(n_in, n_out, rng, dtype, where):
-    for name, value in (("n_in", n_in), ("n_out", n_out)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{where} expected {name} to be a positive integer, got {value!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(
-            f"{where} expected rng to be a numpy Generator (np.random.default_rng(seed)), "
-            f"got {type(rng).__name__}")
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError as exc:
-        raise ValueError(f"{where} expected dtype float32 or float64, got {dtype!r}") from exc
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"{where} expected dtype float32 or float64, got {dtype}")
-    return dtype
+    check_positive_int(n_in, "n_in", where)
+    check_positive_int(n_out, "n_out", where)
+    check_rng(rng, where)
+    return check_float_dtype(dtype, where)
 
 
 def glorot_uniform(n_in, n_out, rng, dtype=np.float64):

@@ -26,7 +26,8 @@ activations and their derivatives in chapter 02, dropout in chapter 10.
 import numpy as np
 
 from . import activations
-from ._checks import as_float_array, check_finite, check_positive, check_probability
+from ._checks import (as_float_array, check_finite, check_float_dtype, check_positive, check_positive_int,
+                      check_probability, check_rng)
 from .initializers import INITIALIZERS
 
 __all__ = ["Dense", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Maxout",
@@ -41,28 +42,6 @@ def _check_input(x, n_in, where):
         raise ValueError(f"{where} expected x of shape (N, {n_in}), got {x.shape}")
     check_finite(x, "x", where)
     return x
-
-
-def _check_rng(rng, where):
-    if not isinstance(rng, np.random.Generator):
-        raise ValueError(f"{where} expected rng=np.random.default_rng(seed), got {type(rng).__name__}")
-    return rng
-
-
-def _check_units(value, name, where):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{where} expected {name} to be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _check_dtype(dtype, where):
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as exc:
-        raise ValueError(f"{where} expected dtype float32 or float64, got {dtype!r}") from exc
-    if dt not in (np.float32, np.float64):
-        raise ValueError(f"{where} expected dtype float32 or float64, got {dt}")
-    return dt
 
 
 class Layer:
@@ -128,13 +107,13 @@ class Dense(Layer):
 
     def __init__(self, n_in, n_out, *, rng=None, init="glorot_uniform", dtype=np.float64):
         super().__init__()
-        self.n_in = _check_units(n_in, "n_in", "Dense")
-        self.n_out = _check_units(n_out, "n_out", "Dense")
+        self.n_in = check_positive_int(n_in, "n_in", "Dense")
+        self.n_out = check_positive_int(n_out, "n_out", "Dense")
         if init not in INITIALIZERS:
             raise ValueError(f"Dense expected init in {sorted(INITIALIZERS)}, got {init!r}")
         self.init = init
-        self.dtype = _check_dtype(dtype, "Dense")
-        _check_rng(rng, "Dense")
+        self.dtype = check_float_dtype(dtype, "Dense")
+        check_rng(rng, "Dense")
         self.params = {"W": INITIALIZERS[init](self.n_in, self.n_out, rng, self.dtype),
                        "b": np.zeros(self.n_out, dtype=self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
@@ -314,11 +293,11 @@ class PReLU(Layer):
 
     def __init__(self, n_units, init_slope=0.25, *, rng=None, dtype=np.float64):
         super().__init__()
-        self.n_units = _check_units(n_units, "n_units", "PReLU")
+        self.n_units = check_positive_int(n_units, "n_units", "PReLU")
         if not (isinstance(init_slope, (int, float, np.floating, np.integer)) and np.isfinite(init_slope)):
             raise ValueError(f"PReLU expected init_slope to be a finite number, got {init_slope!r}")
         self.init_slope = float(init_slope)
-        self.dtype = _check_dtype(dtype, "PReLU")
+        self.dtype = check_float_dtype(dtype, "PReLU")
         self.params = {"alpha": np.full(self.n_units, self.init_slope, dtype=self.dtype)}
         self.grads = {"alpha": np.zeros(self.n_units, dtype=self.dtype)}
 
@@ -372,14 +351,14 @@ class Maxout(Layer):
 
     def __init__(self, n_in, n_out, pieces, *, rng=None, init="glorot_uniform", dtype=np.float64):
         super().__init__()
-        self.n_in = _check_units(n_in, "n_in", "Maxout")
-        self.n_out = _check_units(n_out, "n_out", "Maxout")
-        self.pieces = _check_units(pieces, "pieces", "Maxout")
+        self.n_in = check_positive_int(n_in, "n_in", "Maxout")
+        self.n_out = check_positive_int(n_out, "n_out", "Maxout")
+        self.pieces = check_positive_int(pieces, "pieces", "Maxout")
         if init not in INITIALIZERS:
             raise ValueError(f"Maxout expected init in {sorted(INITIALIZERS)}, got {init!r}")
         self.init = init
-        self.dtype = _check_dtype(dtype, "Maxout")
-        _check_rng(rng, "Maxout")
+        self.dtype = check_float_dtype(dtype, "Maxout")
+        check_rng(rng, "Maxout")
         W = np.stack([INITIALIZERS[init](self.n_in, self.n_out, rng, self.dtype)
                       for _ in range(self.pieces)])
         self.params = {"W": W, "b": np.zeros((self.pieces, self.n_out), dtype=self.dtype)}
@@ -443,7 +422,7 @@ class Dropout(Layer):
         super().__init__()
         check_probability(drop_prob, "drop_prob", "Dropout", high_open=True)
         self.drop_prob = float(drop_prob)
-        self.rng = _check_rng(rng, "Dropout")
+        self.rng = check_rng(rng, "Dropout")
         self.mask = None
         self.reuse_mask = False
 
