@@ -124,24 +124,31 @@ def binary_cross_entropy_with_logits_grad(y_pred, y):
 
 # --- multi-class classification (categorical likelihood) -------------------------------------
 
-def _one_hot_targets(y, y_pred, where):
-    """Integer labels (N,) or one-hot (N, K) -> one-hot (N, K) in y_pred's dtype."""
+def _targets(y, y_pred, where):
+    """Check ``y`` against scores (N, K): returns ``(labels, None)`` for integer labels (N,)
+    or ``(None, one_hot)`` for a one-hot / probability matrix (N, K) in y_pred's dtype."""
     y_arr = np.asarray(y)
     n, k = y_pred.shape
     if y_arr.ndim == 1:
         if y_arr.shape[0] != n:
             raise ValueError(f"{where} expected y of shape ({n},) or ({n}, {k}), got {y_arr.shape}")
-        labels = check_labels(y_arr, k, "y", where)
-        one_hot = np.zeros_like(y_pred)
-        one_hot[np.arange(n), labels] = 1
-        return one_hot
+        return check_labels(y_arr, k, "y", where), None
     y_arr = finite_array(y_arr, "y", where)
     if y_arr.shape != (n, k):
         raise ValueError(f"{where} expected y of shape ({n},) or ({n}, {k}), got {y_arr.shape}")
     if np.any(y_arr < 0) or not np.allclose(y_arr.sum(axis=1), 1):
         raise ValueError(f"{where} expected each row of y to be a probability vector (one-hot), "
                          f"got row sums from {y_arr.sum(axis=1).min():.4g} to {y_arr.sum(axis=1).max():.4g}")
-    return y_arr.astype(y_pred.dtype, copy=False)
+    return None, y_arr.astype(y_pred.dtype, copy=False)
+
+
+def _one_hot_targets(y, y_pred, where):
+    """Integer labels (N,) or one-hot (N, K) -> one-hot (N, K) in y_pred's dtype."""
+    labels, one_hot = _targets(y, y_pred, where)
+    if one_hot is None:
+        one_hot = np.zeros_like(y_pred)
+        one_hot[np.arange(len(labels)), labels] = 1
+    return one_hot
 
 
 def _scores(y_pred, where):
@@ -177,8 +184,12 @@ def softmax_cross_entropy(y_pred, y):
     from .activations import log_softmax
 
     z = _scores(y_pred, "softmax_cross_entropy")
-    t = _one_hot_targets(y, z, "softmax_cross_entropy")
-    return _per_example(-(t * log_softmax(z)))
+    labels, one_hot = _targets(y, z, "softmax_cross_entropy")
+    log_probs = log_softmax(z)
+    if one_hot is not None:
+        return _per_example(-(one_hot * log_probs))
+    # integer labels pick one log-probability per row: no one-hot matrix needed
+    return float(-log_probs[np.arange(z.shape[0]), labels].sum() / z.shape[0])
 
 
 def softmax_cross_entropy_grad(y_pred, y):
@@ -187,8 +198,14 @@ def softmax_cross_entropy_grad(y_pred, y):
     from .activations import softmax
 
     z = _scores(y_pred, "softmax_cross_entropy_grad")
-    t = _one_hot_targets(y, z, "softmax_cross_entropy_grad")
-    return (softmax(z) - t) / z.shape[0]
+    labels, one_hot = _targets(y, z, "softmax_cross_entropy_grad")
+    grad = softmax(z)
+    if one_hot is not None:
+        grad -= one_hot
+    else:
+        grad[np.arange(z.shape[0]), labels] -= 1
+    grad /= z.shape[0]
+    return grad
 
 
 def hinge(y_pred, y, margin=1.0):
