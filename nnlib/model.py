@@ -1,0 +1,119 @@
+r"""A model as a list of layers applied one after the other (chapter 12, "Training a network end to end").
+
+``Sequential([Dense(64, 128, rng=rng), ReLU(), Dense(128, 10, rng=rng)])`` computes
+:math:`a^L = f_L(\dots f_2(f_1(x)))`. The backward pass runs the same list in reverse: each
+layer turns :math:`\partial C/\partial a^l` into :math:`\partial C/\partial a^{l-1}` and fills its
+own ``grads`` on the way (chapter 07).
+"""
+import numpy as np
+
+from .layers import LAYERS
+
+__all__ = ["Sequential"]
+
+
+class Sequential:
+    r"""Layers composed in order: ``forward`` left to right, ``backward`` right to left.
+
+    Parameters
+    ----------
+    layers : list of layers
+        Each with ``forward(x, training=False)``, ``backward(dout)``, ``params``, ``grads``
+        and ``config()`` (see ``nnlib.layers``). The list is used as given, not copied layer
+        by layer: the model and the caller share the layer objects.
+
+    Attributes
+    ----------
+    params, grads : dict of str -> ndarray
+        Flat views over every layer's ``params`` / ``grads``, keyed ``"<layer index>.<name>"``
+        (``"0.W"``, ``"0.b"``, ``"2.W"``, ...). The values are the layers' own arrays, not
+        copies, so an optimizer that updates ``model.params`` in place updates the layers.
+        The dicts are rebuilt on each access (a few entries), so they always reflect the layers.
+    """
+
+    def __init__(self, layers):
+        try:
+            self.layers = list(layers)
+        except TypeError as exc:
+            raise ValueError(f"Sequential expected a list of layers, got {type(layers).__name__}") from exc
+        if not self.layers:
+            raise ValueError("Sequential expected at least one layer, got an empty list")
+        for i, layer in enumerate(self.layers):
+            missing = [a for a in ("forward", "backward", "params", "grads", "config") if not hasattr(layer, a)]
+            if missing:
+                raise ValueError(f"Sequential expected layers[{i}] to be a layer, got {type(layer).__name__} "
+                                 f"(missing {', '.join(missing)})")
+
+    @property
+    def params(self):
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.params.items()}
+
+    @property
+    def grads(self):
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers) for k, v in layer.grads.items()}
+
+    def forward(self, x, training=False):
+        r"""x: (N, D) -> output of the last layer, e.g. (N, K): :math:`a^l = f_l(a^{l-1})`, :math:`a^0 = x`.
+
+        ``training=True`` switches on what only happens in training (dropout's random mask).
+        """
+        for layer in self.layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def backward(self, dout):
+        r"""dout = :math:`\partial C/\partial a^L` -> :math:`\partial C/\partial x`; fills every layer's ``grads``.
+
+        Must follow a ``forward`` on the same batch (each layer uses what it cached).
+        """
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def predict(self, x, batch_size=1024):
+        """Outputs for x (N, D) in test mode (``training=False``), ``batch_size`` rows at a time.
+
+        The batches only bound memory; the result is the same as ``forward(x)``.
+        """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"Sequential.predict expected batch_size to be a positive integer, got {batch_size!r}")
+        n = len(x) if hasattr(x, "__len__") else 0
+        if n <= batch_size:
+            return self.forward(x, training=False)
+        return np.concatenate([self.forward(x[i:i + batch_size], training=False)
+                               for i in range(0, n, batch_size)])
+
+    def config(self):
+        """JSON-able description: ``{"layers": [{"name": "Dense", "config": {...}}, ...]}``."""
+        return {"layers": [{"name": type(layer).__name__, "config": layer.config()} for layer in self.layers]}
+
+    @classmethod
+    def from_config(cls, config, *, rng):
+        """Rebuild a model from ``config()``: ``LAYERS[name](**config, rng=rng)`` for each layer.
+
+        The parameters are freshly initialized (from ``rng``); load saved ones with
+        ``nnlib.io.load_params``. Raises ``ValueError`` naming the layer for an unknown
+        name or a config the layer does not accept.
+        """
+        if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+            raise ValueError(f"Sequential.from_config expected a dict with a list under 'layers', got {config!r:.200}")
+        layers = []
+        for i, entry in enumerate(config["layers"]):
+            if (not isinstance(entry, dict) or not isinstance(entry.get("name"), str)
+                    or not isinstance(entry.get("config"), dict)):
+                raise ValueError(f"Sequential.from_config expected layers[{i}] to be "
+                                 f"{{'name': str, 'config': dict}}, got {entry!r:.200}")
+            name = entry["name"]
+            if name not in LAYERS:
+                raise ValueError(f"Sequential.from_config expected layers[{i}] name in {sorted(LAYERS)}, got {name!r}")
+            kwargs = entry["config"]
+            if "rng" in kwargs:
+                raise ValueError(f"Sequential.from_config expected layers[{i}] config without 'rng', got {kwargs!r}")
+            try:
+                layers.append(LAYERS[name](**kwargs, rng=rng))
+            except TypeError as exc:  # unknown or missing keyword
+                raise ValueError(f"Sequential.from_config could not build layers[{i}] {name}: {exc}") from exc
+        return cls(layers)
+
+    def __repr__(self):
+        return "Sequential([" + ", ".join(repr(layer) for layer in self.layers) + "])"

@@ -1,0 +1,370 @@
+"""Saving and loading: round trips, bit-for-bit resumed training, atomic writes, refusing bad files."""
+import json
+import os
+
+import numpy as np
+import pytest
+
+from nnlib import datasets, io, layers, optimizers, train
+from nnlib.model import Sequential
+
+
+def build(rng, drop_rng=None, n_out=3):
+    """2-16-3 with dropout; the dropout layer may have its own generator."""
+    return Sequential([layers.Dense(2, 16, rng=rng), layers.ReLU(),
+                       layers.Dropout(0.3, rng=rng if drop_rng is None else drop_rng),
+                       layers.Dense(16, n_out, rng=rng)])
+
+
+@pytest.fixture
+def data():
+    return datasets.spiral(30, 3, 0.2, np.random.default_rng(0))
+
+
+def same_params(a, b):
+    return sorted(a.params) == sorted(b.params) and all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+
+
+def rewrite(path, change):
+    """Load every entry of an npz, let ``change`` edit the dict, write it back (no digest update)."""
+    with np.load(path, allow_pickle=False) as npz:
+        entries = {k: npz[k] for k in npz.files}
+    change(entries)
+    with open(path, "wb") as f:
+        np.savez(f, **entries)
+
+
+def rewrite_meta(path, change):
+    """Edit the JSON and recompute the digest: a well-formed file with wrong content."""
+    def edit(entries):
+        meta = json.loads(str(entries[io._META]))
+        change(meta)
+        text = json.dumps(meta)
+        entries[io._META] = np.array(text)
+        arrays = {k: v for k, v in entries.items() if k not in (io._META, io._DIGEST)}
+        entries[io._DIGEST] = np.array(io._digest(text, arrays))
+    rewrite(path, edit)
+
+
+# --- round trips ---------------------------------------------------------------------------------
+
+def test_params_round_trip_into_a_fresh_model(tmp_path, rng, data):
+    X, _ = data
+    model = build(rng)
+    other = build(np.random.default_rng(99))
+    assert not same_params(model, other)
+    path = tmp_path / "weights.npz"
+    io.save_params(path, model)
+    arrays_before = dict(other.params)
+    io.load_params(path, other)
+    assert same_params(model, other)
+    assert all(other.params[k] is arrays_before[k] for k in arrays_before)  # loaded in place
+    np.testing.assert_array_equal(other.predict(X), model.predict(X))
+
+
+def test_saved_then_loaded_model_predicts_identically(tmp_path, rng, data):
+    X, y = data
+    model = build(rng)
+    opt = optimizers.Adam(0.01, beta2=0.99)
+    history = train.fit(model, "softmax_cross_entropy", opt, X, y, epochs=3, batch_size=8, rng=rng, progress=False)
+    path = tmp_path / "model.npz"
+    io.save_model(path, model, optimizer=opt, opt_state=history.state)
+    loaded, loaded_opt, state, extra = io.load_model(path)
+    assert loaded.config() == model.config()
+    assert type(loaded_opt) is optimizers.Adam and loaded_opt.config() == opt.config()
+    assert state["step"] == history.state["step"]
+    for slot in ("m", "v"):
+        assert all(np.array_equal(state[slot][k], history.state[slot][k]) for k in model.params)
+    assert extra == {}
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    # a model file also serves load_params
+    fresh = build(np.random.default_rng(5))
+    io.load_params(path, fresh)
+    assert same_params(fresh, model)
+
+
+def test_float32_models_round_trip(tmp_path, rng):
+    model = Sequential([layers.Dense(3, 2, rng=rng, dtype=np.float32), layers.Sigmoid()])
+    io.save_model(tmp_path / "m.npz", model)
+    loaded, optimizer, state, _ = io.load_model(tmp_path / "m.npz")
+    assert optimizer is None and state is None
+    assert all(p.dtype == np.float32 for p in loaded.params.values()) and same_params(loaded, model)
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["dropout-shares-shuffle-rng", "own-dropout-rng"])
+def test_training_resumed_from_a_full_save_matches_uninterrupted_training(tmp_path, data, shared):
+    X, y = data
+
+    def fresh():
+        rng = np.random.default_rng(11)
+        return build(rng, drop_rng=None if shared else np.random.default_rng(12)), rng
+
+    uninterrupted, rng_u = fresh()
+    train.fit(uninterrupted, "softmax_cross_entropy", optimizers.Adam(0.01), X, y, epochs=5, batch_size=8,
+              rng=rng_u, progress=False)
+
+    model, rng = fresh()
+    opt = optimizers.Adam(0.01)
+    history = train.fit(model, "softmax_cross_entropy", opt, X, y, epochs=2, batch_size=8, rng=rng, progress=False)
+    path = tmp_path / "checkpoint.npz"
+    io.save_model(path, model, optimizer=opt, opt_state=history.state,
+                  train_state={"rng": rng, "epoch": 2, "loss": history.loss})
+    del model, opt, rng  # everything needed comes from the file
+
+    model, opt, state, extra = io.load_model(path)
+    assert extra["epoch"] == 2 and extra["loss"] == history.loss
+    assert (model.layers[2].rng is extra["rng"]) == shared
+    train.fit(model, "softmax_cross_entropy", opt, X, y, epochs=3, batch_size=8, rng=extra["rng"],
+              state=state, progress=False)
+    assert same_params(model, uninterrupted)
+
+
+def test_resume_without_the_rng_states_would_differ(tmp_path, data):
+    """The bit-for-bit test above is not vacuous: a fresh shuffling rng gives other weights."""
+    X, y = data
+    model = build(np.random.default_rng(11))
+    reference = build(np.random.default_rng(11))
+    opt = optimizers.Adam(0.01)
+    rng = np.random.default_rng(11)
+    h = train.fit(model, "softmax_cross_entropy", opt, X, y, epochs=2, batch_size=8, rng=rng, progress=False)
+    io.save_model(tmp_path / "c.npz", model, optimizer=opt, opt_state=h.state, train_state={"rng": rng})
+    loaded, opt2, state, extra = io.load_model(tmp_path / "c.npz")
+    train.fit(loaded, "softmax_cross_entropy", opt2, X, y, epochs=1, batch_size=8, rng=extra["rng"], state=state,
+              progress=False)
+    train.fit(model, "softmax_cross_entropy", opt, X, y, epochs=1, batch_size=8,
+              rng=np.random.default_rng(11), state=h.state, progress=False)
+    assert not same_params(loaded, model)
+    assert not same_params(reference, model)
+
+
+# --- atomic writes -------------------------------------------------------------------------------
+
+def test_a_failed_save_leaves_the_old_file_intact(tmp_path, rng, monkeypatch):
+    path = tmp_path / "model.npz"
+    old_model = build(rng)
+    io.save_model(path, old_model)
+    old_bytes = path.read_bytes()
+
+    real_write_array = np.lib.format.write_array
+    calls = []
+
+    def write_then_fail(*args, **kwargs):  # the disk fills up after the first array
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError("No space left on device")
+        return real_write_array(*args, **kwargs)
+
+    monkeypatch.setattr(np.lib.format, "write_array", write_then_fail)
+    with pytest.raises(OSError, match="No space left"):
+        io.save_model(path, build(np.random.default_rng(1)))
+    monkeypatch.undo()
+    assert len(calls) == 2  # the writer really failed midway
+    assert path.read_bytes() == old_bytes
+    assert os.listdir(tmp_path) == ["model.npz"]  # no temporary file left behind
+    loaded, *_ = io.load_model(path)
+    assert same_params(loaded, old_model)
+
+
+def test_a_failed_first_save_leaves_no_file(tmp_path, rng, monkeypatch):
+    def fail(*args, **kwargs):
+        raise OSError("disk error")
+
+    monkeypatch.setattr(np.lib.format, "write_array", fail)
+    with pytest.raises(OSError, match="disk error"):
+        io.save_params(tmp_path / "w.npz", build(rng))
+    assert os.listdir(tmp_path) == []
+
+
+def test_saved_files_get_normal_permissions(tmp_path, rng):
+    path = tmp_path / "w.npz"
+    io.save_params(path, build(rng))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
+
+
+# --- refusing bad files --------------------------------------------------------------------------
+
+@pytest.fixture
+def saved(tmp_path, rng, data):
+    X, y = data
+    model = build(rng)
+    opt = optimizers.SGD(0.1, momentum=0.9)
+    history = train.fit(model, "softmax_cross_entropy", opt, X, y, epochs=1, batch_size=8, rng=rng, progress=False)
+    path = tmp_path / "model.npz"
+    io.save_model(path, model, optimizer=opt, opt_state=history.state, train_state={"rng": rng})
+    return path, model
+
+
+def test_truncated_file(saved):
+    path, _ = saved
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(io.CorruptSaveError, match=r"load_model could not read .*model.npz as an nnlib save file"):
+        io.load_model(path)
+
+
+def test_flipped_byte(saved):
+    path, _ = saved
+    data = bytearray(path.read_bytes())
+    data[len(data) // 3] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(io.CorruptSaveError, match=r"load_model (could not read|expected) .*model.npz"):
+        io.load_model(path)
+
+
+def test_not_an_npz_file(tmp_path):
+    path = tmp_path / "junk.npz"
+    path.write_bytes(b"this is not a zip archive" * 10)
+    with pytest.raises(io.CorruptSaveError, match=r"could not read .*junk.npz as an nnlib save file"):
+        io.load_model(path)
+    np.save(tmp_path / "single.npy", np.zeros(3))
+    with pytest.raises(io.CorruptSaveError, match=r"expected .*single.npy to be an npz archive, got a single .npy array"):
+        io.load_model(tmp_path / "single.npy")
+
+
+def test_an_npz_that_nnlib_did_not_write(tmp_path):
+    path = tmp_path / "other.npz"
+    np.savez(path, W=np.zeros((2, 2)))
+    with pytest.raises(io.CorruptSaveError, match=r"expected .*other.npz to hold the text entry '__nnlib_meta__', got nothing"):
+        io.load_params(path, build(np.random.default_rng(0)))
+
+
+def test_pickled_objects_are_refused(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, **{io._META: np.array("{}"), "params/0.W": np.array([{"a": 1}], dtype=object)})
+    with pytest.raises(io.CorruptSaveError, match=r"could not read .*evil.npz.*pickle"):
+        io.load_model(path)
+
+
+def test_edited_parameter_breaks_the_digest(saved):
+    path, _ = saved
+
+    def edit(entries):
+        entries["params/0.W"][0, 0] += 1e-9
+    rewrite(path, edit)
+    with pytest.raises(io.CorruptSaveError, match=r"expected .*model.npz to match its SHA-256 digest .*damaged or edited"):
+        io.load_model(path)
+    with pytest.raises(io.CorruptSaveError, match=r"load_params expected .* SHA-256"):
+        io.load_params(path, build(np.random.default_rng(0)))
+
+
+def test_edited_json_breaks_the_digest(saved):
+    path, _ = saved
+
+    def edit(entries):
+        entries[io._META] = np.array(str(entries[io._META]).replace('"drop_prob": 0.3', '"drop_prob": 0.9'))
+    rewrite(path, edit)
+    with pytest.raises(io.CorruptSaveError, match=r"SHA-256 digest"):
+        io.load_model(path)
+
+
+def test_unknown_layer_name(saved):
+    path, _ = saved
+    rewrite_meta(path, lambda meta: meta["model"]["layers"][1].update(name="Conv9"))
+    with pytest.raises(io.IncompatibleSaveError, match=r"load_model could not rebuild the model in .*layers\[1\] name in .*, got 'Conv9'"):
+        io.load_model(path)
+
+
+def test_unknown_optimizer_name(saved):
+    path, _ = saved
+    rewrite_meta(path, lambda meta: meta["optimizer"].update(name="Lion"))
+    with pytest.raises(io.IncompatibleSaveError, match=r"load_model expected an optimizer name in \[.*'Adam'.*\] in .*, got 'Lion'"):
+        io.load_model(path)
+
+
+def test_newer_format_version(saved):
+    path, _ = saved
+    rewrite_meta(path, lambda meta: meta.update(version=2))
+    with pytest.raises(io.IncompatibleSaveError, match=r"expected format version 1 in .*, got 2"):
+        io.load_model(path)
+
+
+def test_json_that_does_not_parse(saved):
+    path, _ = saved
+
+    def edit(entries):
+        text = "{not json"
+        entries[io._META] = np.array(text)
+        arrays = {k: v for k, v in entries.items() if k not in (io._META, io._DIGEST)}
+        entries[io._DIGEST] = np.array(io._digest(text, arrays))
+    rewrite(path, edit)
+    with pytest.raises(io.CorruptSaveError, match=r"could not parse the JSON in .*model.npz"):
+        io.load_model(path)
+
+
+def test_missing_parameter_array(saved):
+    path, _ = saved
+
+    def edit(entries):
+        del entries["params/3.b"]
+        meta_text = str(entries[io._META])
+        arrays = {k: v for k, v in entries.items() if k not in (io._META, io._DIGEST)}
+        entries[io._DIGEST] = np.array(io._digest(meta_text, arrays))
+    rewrite(path, edit)
+    with pytest.raises(io.CorruptSaveError, match=r"expected the arrays \['0.W', '0.b', '3.W', '3.b'\] listed in .*, got \['0.W', '0.b', '3.W'\]"):
+        io.load_model(path)
+
+
+def test_architecture_and_arrays_disagree(saved):
+    path, _ = saved
+    rewrite_meta(path, lambda meta: meta["model"]["layers"][3]["config"].update(n_out=4))
+    with pytest.raises(io.IncompatibleSaveError, match=r"expected params\['3.W'\] of shape \(16, 4\) and dtype float64 from the model, got shape \(16, 3\)"):
+        io.load_model(path)
+
+
+def test_optimizer_state_that_does_not_fit(saved):
+    path, _ = saved
+    rewrite_meta(path, lambda meta: meta["opt_state"].update(slots=["m", "v"]))
+    with pytest.raises(io.CorruptSaveError, match=r"expected the state slots \['velocity'\] of SGD in .*, got \['m', 'v'\]"):
+        io.load_model(path)
+
+
+def test_load_params_checks_the_model_and_changes_nothing_on_mismatch(saved):
+    path, _ = saved
+    wrong = build(np.random.default_rng(3), n_out=4)  # same keys, "3.W" is (16, 4)
+    before = {k: v.copy() for k, v in wrong.params.items()}
+    with pytest.raises(io.IncompatibleSaveError, match=r"load_params expected params\['3.W'\] of shape \(16, 4\) .* got shape \(16, 3\)"):
+        io.load_params(path, wrong)
+    assert all(np.array_equal(before[k], wrong.params[k]) for k in before)
+    deeper = Sequential([layers.Dense(2, 16, rng=np.random.default_rng(0)), layers.ReLU(),
+                         layers.Dense(16, 16, rng=np.random.default_rng(0)), layers.ReLU(),
+                         layers.Dense(16, 3, rng=np.random.default_rng(0))])
+    with pytest.raises(io.IncompatibleSaveError, match=r"got missing \['2.W', '2.b', '4.W', '4.b'\] and unexpected \['3.W', '3.b'\]"):
+        io.load_params(path, deeper)
+
+
+def test_load_model_refuses_a_params_file(tmp_path, rng):
+    io.save_params(tmp_path / "w.npz", build(rng))
+    with pytest.raises(io.IncompatibleSaveError, match=r"expected a save_model file, got a 'nnlib.params' file"):
+        io.load_model(tmp_path / "w.npz")
+
+
+def test_errors_are_value_errors():
+    assert issubclass(io.CorruptSaveError, ValueError) and issubclass(io.IncompatibleSaveError, ValueError)
+
+
+# --- bad arguments to save -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("call, match", [
+    (lambda p, m: io.save_params(42, m), r"save_params expected path to be a str or os.PathLike, got int"),
+    (lambda p, m: io.save_params(p, "model"), r"save_params expected model to be an nnlib Sequential, got str"),
+    (lambda p, m: io.save_model(p, m, opt_state={"step": 0}), r"save_model expected an optimizer with opt_state .*got optimizer=None"),
+    (lambda p, m: io.save_model(p, m, optimizer=optimizers.Adam(), opt_state={"step": 0}),
+     r"save_model expected opt_state with keys \['m', 'step', 'v'\] for Adam, got \['step'\]"),
+    (lambda p, m: io.save_model(p, m, optimizer="adam"), r"save_model expected optimizer from nnlib.optimizers.OPTIMIZERS, got str"),
+    (lambda p, m: io.save_model(p, m, train_state={"x": np.zeros(3)}), r"save_model expected train_state\['x'\] to hold JSON values .*got ndarray"),
+    (lambda p, m: io.save_model(p, m, train_state=[1]), r"save_model expected train_state to be a dict, got list"),
+])
+def test_save_rejects_bad_arguments(tmp_path, rng, call, match):
+    model = build(rng)
+    path = tmp_path / "x.npz"
+    with pytest.raises(ValueError, match=match):
+        call(path, model)
+    assert not path.exists()
+
+
+def test_a_missing_file_is_not_a_value_error(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        io.load_model(tmp_path / "nowhere.npz")
+    with pytest.raises(ValueError, match=r"load_model expected path to be a str or os.PathLike, got NoneType"):
+        io.load_model(None)
