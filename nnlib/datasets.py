@@ -14,16 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import check_positive_int
+
 __all__ = ["spiral", "sine_regression", "two_moons", "blobs", "xor", "load_digits"]
 
 _DIGITS_PATH = Path(__file__).parent / "data" / "digits.npz"
 # sha256 of nnlib/data/digits.npz, also recorded in nnlib/data/README.md
 DIGITS_SHA256 = "b2dab7b501728c22e9119ad76740b2e17c77a231e42d1e592380d90886f1a05e"
-
-
-def _check_count(value, name, where):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{where} expected {name} to be a positive integer, got {value!r}")
 
 
 def _check_noise(value, name, where):
@@ -61,8 +58,8 @@ def spiral(n_per_class, n_classes, noise, rng):
     y : ndarray of int64, shape (K n,)
     """
     where = "spiral"
-    _check_count(n_per_class, "n_per_class", where)
-    _check_count(n_classes, "n_classes", where)
+    check_positive_int(n_per_class, "n_per_class", where)
+    check_positive_int(n_classes, "n_classes", where)
     _check_noise(noise, "noise", where)
     _check_rng(rng, where)
     r = np.linspace(0.0, 1.0, n_per_class)
@@ -96,7 +93,7 @@ def sine_regression(n, noise, rng):
     y : ndarray, shape (N, 1)
     """
     where = "sine_regression"
-    _check_count(n, "n", where)
+    check_positive_int(n, "n", where)
     _check_noise(noise, "noise", where)
     _check_rng(rng, where)
     x = np.sort(rng.uniform(0.0, 1.0, n))
@@ -124,7 +121,7 @@ def two_moons(n_per_class, noise, rng):
     y : ndarray of int64, shape (2 n,)
     """
     where = "two_moons"
-    _check_count(n_per_class, "n_per_class", where)
+    check_positive_int(n_per_class, "n_per_class", where)
     _check_noise(noise, "noise", where)
     _check_rng(rng, where)
     t = np.linspace(0.0, np.pi, n_per_class)
@@ -153,7 +150,7 @@ def blobs(n_per_class, centers, std, rng):
     y : ndarray of int64, shape (K n,)
     """
     where = "blobs"
-    _check_count(n_per_class, "n_per_class", where)
+    check_positive_int(n_per_class, "n_per_class", where)
     _check_noise(std, "std", where)
     _check_rng(rng, where)
     try:
@@ -190,7 +187,7 @@ def xor(n_per_corner, noise, rng):
     y : ndarray of int64, shape (4 n,), values in {0, 1}
     """
     where = "xor"
-    _check_count(n_per_corner, "n_per_corner", where)
+    check_positive_int(n_per_corner, "n_per_corner", where)
     _check_noise(noise, "noise", where)
     _check_rng(rng, where)
     corners = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])

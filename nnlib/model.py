@@ -7,6 +7,7 @@ own ``grads`` on the way (chapter 07).
 """
 import numpy as np
 
+from ._checks import check_positive_int
 from .layers import LAYERS
 
 __all__ = ["Sequential"]
@@ -75,8 +76,7 @@ class Sequential:
 
         The batches only bound memory; the result is the same as ``forward(x)``.
         """
-        if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-            raise ValueError(f"Sequential.predict expected batch_size to be a positive integer, got {batch_size!r}")
+        check_positive_int(batch_size, "batch_size", "Sequential.predict")
         n = len(x) if hasattr(x, "__len__") else 0
         if n <= batch_size:
             return self.forward(x, training=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import check_labels, finite_array
+from ._checks import check_labels, check_positive_int, finite_array
 from .losses import LOSSES
 
 __all__ = ["History", "fit", "evaluate", "predict", "predict_labels", "accuracy", "regression_accuracy"]
@@ -27,12 +27,6 @@ DEFAULT_LAM = 250.0
 
 
 # --- metrics -----------------------------------------------------------------------------------
-
-def _positive_int(value, name, where):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{where} expected {name} to be a positive integer, got {value!r}")
-    return int(value)
-
 
 def _labels_from_outputs(y_pred, threshold):
     """(N, K) scores -> argmax; (N,) or (N, 1) probabilities -> 1 where above threshold."""
@@ -324,8 +318,8 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
     """
     where = "fit"
     loss_fn, loss_grad = _loss_pair(loss, where)
-    epochs = _positive_int(epochs, "epochs", where)
-    batch_size = _positive_int(batch_size, "batch_size", where)
+    epochs = check_positive_int(epochs, "epochs", where)
+    batch_size = check_positive_int(batch_size, "batch_size", where)
     if not isinstance(rng, np.random.Generator):
         raise ValueError(f"{where} expected rng to be a numpy Generator (np.random.default_rng(seed)), "
                          f"got {type(rng).__name__}")
@@ -343,7 +337,7 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
             raise ValueError(f"{where} expected x_val of shape (N, {', '.join(map(str, x.shape[1:]))}) like x, "
                              f"got shape {x_val.shape}")
     if early_stopping_patience is not None:
-        _positive_int(early_stopping_patience, "early_stopping_patience", where)
+        check_positive_int(early_stopping_patience, "early_stopping_patience", where)
         if validation_data is None:
             raise ValueError(f"{where} expected validation_data with early_stopping_patience="
                              f"{early_stopping_patience!r}, got validation_data=None")
@@ -448,7 +442,7 @@ def evaluate(model, loss, x, y, *, metric="accuracy", lam=DEFAULT_LAM, batch_siz
     where = "evaluate"
     _loss_pair(loss, where)
     _check_metric(metric, lam, where)
-    batch_size = _positive_int(batch_size, "batch_size", where)
+    batch_size = check_positive_int(batch_size, "batch_size", where)
     x, y = _check_data(model, loss, x, y, where, "x", "y")
     return _score(model, x, y, _Scorer(loss, metric, y, lam, _threshold(loss)), batch_size)
 
@@ -458,7 +452,7 @@ def predict(model, x, *, batch_size=1024):
     x = finite_array(x, "x", "predict")
     if x.ndim < 2:
         raise ValueError(f"predict expected x of shape (N, D), got shape {x.shape}")
-    return model.predict(x, batch_size=_positive_int(batch_size, "batch_size", "predict"))
+    return model.predict(x, batch_size=check_positive_int(batch_size, "batch_size", "predict"))
 
 
 def predict_labels(model, x, *, threshold=0.5, batch_size=1024):
