@@ -1,0 +1,175 @@
+"""Build the course website: ``python book/build.py`` writes book/_build/html (open index.html).
+
+Jupyter Book 1.x (Sphinx), offline, nothing re-executed:
+
+1. **Stage** a source folder (``<out>/src``): this folder's ``_config.yml``, ``_toc.yml`` and
+   ``intro.md``, a copy of ``chapters/*.ipynb`` and of ``exercises/`` (the released notebooks, never
+   ``solutions/``). In the copies, each slider view (an ipywidgets output, which needs a running
+   kernel to do anything) is replaced by a one-line note naming the sliders and their default values;
+   the figure under it is an ordinary stored image and stays.
+2. **Vendor MathJax**: the pinned ``mathjax`` npm package is fetched once with ``npm pack`` from the
+   npm registry (checked against a SHA-256, cached in ``book/_build/vendor``) and copied into
+   the site's ``_static/mathjax``, so pages load nothing from a CDN. (It is staged in ``_vendor``,
+   not ``_static``: Jupyter Book adds every .js file in ``_static`` to every page.)
+3. **Build**: ``jupyter-book config sphinx`` turns the YAML into ``conf.py``; Sphinx builds the HTML
+   with nitpicky, warnings-as-errors and keep-going, so the log lists every warning and any warning
+   fails the build. The log is ``<out>/sphinx-warnings.log``.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import nbformat
+
+BOOK = Path(__file__).resolve().parent
+REPO = BOOK.parent
+VENDOR = BOOK / "_build" / "vendor"
+MATHJAX = ("mathjax", "3.2.2", "1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09")
+# What tex-mml-chtml.js loads at run time (extensions, fonts, menu, accessibility); the other
+# combined bundles and the SVG output are left out.
+MATHJAX_FILES = ("es5/tex-mml-chtml.js", "es5/input/", "es5/output/chtml", "es5/ui/", "es5/a11y/",
+                 "es5/adaptors/", "es5/sre/")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+NOTE_CLASS = "nnlib-static-sliders"
+
+
+def _controls(model_id: str, state: dict) -> list[str]:
+    """'name = value' for every control inside a widget view (boxes are walked), from stored state."""
+    model = state.get(model_id, {}).get("state", {})
+    if "children" in model:
+        return [c for ref in model["children"] for c in _controls(ref.removeprefix("IPY_MODEL_"), state)]
+    if "description" not in model:
+        return []
+    if "_options_labels" in model and model.get("index") is not None:  # Dropdown, RadioButtons
+        value = model["_options_labels"][model["index"]]
+    elif "value" in model:
+        value = model["value"]
+    else:
+        return []
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    return [f"{model['description'] or '?'} = {shown}"]
+
+
+def slider_note(view: dict, state: dict) -> dict:
+    """The output that stands in for a widget view on a static page."""
+    controls = _controls(view.get("model_id", ""), state)
+    named = f" ({', '.join(controls)})" if controls else ""
+    text = (f"Sliders{named}: they move when you run this notebook in Jupyter; "
+            "the figure below is drawn at these default values.")
+    return nbformat.v4.new_output(
+        "display_data",
+        data={"text/html": f'<p class="{NOTE_CLASS}"><em>{html.escape(text)}</em></p>', "text/plain": text})
+
+
+def static_copy(src: Path, dest: Path) -> None:
+    """Copy a notebook for the static site: widget views become notes, widget state is dropped."""
+    nb = nbformat.read(src, as_version=4)
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [slider_note(out["data"][WIDGET_VIEW], state)
+                            if WIDGET_VIEW in out.get("data", {}) else out for out in cell.outputs]
+    nb.metadata.pop("widgets", None)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, dest)
+
+
+def stage(src: Path) -> None:
+    if src.exists():
+        shutil.rmtree(src)
+    src.mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml", "intro.md"):
+        shutil.copy(BOOK / name, src / name)
+    for nb in sorted((REPO / "chapters").glob("*.ipynb")):
+        static_copy(nb, src / "chapters" / nb.name)
+    exercises = REPO / "exercises"
+    for path in sorted(exercises.rglob("*")):
+        rel = path.relative_to(REPO)
+        if path.is_dir() or ".ipynb_checkpoints" in rel.parts or "__pycache__" in rel.parts:
+            continue
+        if path.suffix == ".ipynb":
+            static_copy(path, src / rel)
+        else:  # data files an exercise reads
+            (src / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, src / rel)
+    # relative links from a notebook to the library's source (../nnlib/x.py) become downloads
+    shutil.copytree(REPO / "nnlib", src / "nnlib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+
+
+def mathjax_tarball() -> Path:
+    """The pinned MathJax package from the npm registry, fetched once and cached."""
+    name, version, sha256 = MATHJAX
+    tarball = VENDOR / f"{name}-{version}.tgz"
+    if not tarball.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            sys.exit(f"npm is needed once to fetch {name}@{version} from the npm registry "
+                     "(Debian: apt-get install npm); it is then cached in book/_build/vendor")
+        VENDOR.mkdir(parents=True, exist_ok=True)
+        subprocess.run([npm, "pack", f"{name}@{version}", "--pack-destination", str(VENDOR), "--silent"],
+                       check=True, stdout=subprocess.DEVNULL)
+    digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
+    if digest != sha256:
+        tarball.unlink()
+        sys.exit(f"{tarball.name} has SHA-256 {digest}, expected {sha256}: deleted, run again")
+    return tarball
+
+
+def vendor_mathjax(static: Path) -> None:
+    """Unpack MathJax into static/mathjax (static is on html_static_path, see _config.yml)."""
+    dest = static / "mathjax"
+    with tarfile.open(mathjax_tarball()) as tar:
+        for member in tar.getmembers():
+            rel = member.name.removeprefix("package/")
+            if member.isfile() and rel.startswith(MATHJAX_FILES):
+                target = dest / rel.removeprefix("es5/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(tar.extractfile(member).read())
+
+
+def build(out: Path, strict: bool = True) -> Path:
+    """Stage, vendor and build; returns the HTML folder. Raises CalledProcessError on warnings."""
+    out = out.resolve()
+    src = out / "src"
+    stage(src)
+    vendor_mathjax(src / "_vendor")
+    subprocess.run([sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
+                    "config", "sphinx", str(src)], check=True, stdout=subprocess.DEVNULL)
+    html_dir = out / "html"
+    if html_dir.exists():
+        shutil.rmtree(html_dir)
+    log = out / "sphinx-warnings.log"
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-n", "--keep-going",
+           "-d", str(out / "doctrees"), "-w", str(log)] + (["-W"] if strict else [])
+    subprocess.run(cmd + [str(src), str(html_dir)], check=True)
+    return html_dir
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=BOOK / "_build",
+                        help="build folder (default book/_build); the site goes to OUT/html")
+    parser.add_argument("--allow-warnings", action="store_true",
+                        help="finish the site even if Sphinx warns (the default treats warnings as errors)")
+    args = parser.parse_args(argv)
+    try:
+        html_dir = build(args.out, strict=not args.allow_warnings)
+    except subprocess.CalledProcessError as err:
+        print(f"book build failed ({err.returncode}); warnings are in {args.out / 'sphinx-warnings.log'}",
+              file=sys.stderr)
+        return 1
+    print(f"built {html_dir / 'index.html'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

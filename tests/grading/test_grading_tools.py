@@ -1,0 +1,154 @@
+"""The learner's ``python -m tools.grade`` and the instructor's command line (README "Instructors"):
+generate_assignment, autograde, the per-question CSV exporter and feedback, run as commands."""
+import csv
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import grading_support as gs
+
+pytestmark = pytest.mark.skipif(gs.PATHOLOGICAL is None, reason="no assignments in solutions/")
+A = gs.PATHOLOGICAL
+
+
+def _env(tmp_path):
+    """This environment's bin first on PATH (nbgrader runs `alembic`), the repo importable, and an
+    empty TMPDIR and HOME of our own, so that anything left behind is visible."""
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env["PYTHONPATH"] = str(gs.REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    for name in ("TMPDIR", "HOME"):
+        (tmp_path / name.lower()).mkdir()
+        env[name] = str(tmp_path / name.lower())
+    return env
+
+
+def _files_under(path):
+    return sorted(str(p.relative_to(path)) for p in Path(path).rglob("*") if p.is_file())
+
+
+def _table_rows(output):
+    """{test cell: (score, max)} from the printed table."""
+    rows = {}
+    for line in output.splitlines():
+        m = re.search(r"\b(test_\w+)\s+(\d+(?:\.\d+)?) / (\d+(?:\.\d+)?)\s*$", line)
+        if m:
+            rows[m.group(1)] = (float(m.group(2)), float(m.group(3)))
+    return rows
+
+
+def _submission(course, kind):
+    """(notebook, {test cell: (score, max)} it must get): the reference answer or MISTAKES[0]."""
+    source = gs.nbformat.read(str(gs._nbgrader.notebook_path(gs.REPO, "solutions", A)), as_version=4)
+    nb = gs.filled_release(course.release(A), source)
+    lost = set()
+    if kind == "wrong":
+        mistake = gs.load_mistakes(A)[0]
+        nb = gs.with_cell(nb, mistake["cell"], mistake["source"])
+        lost = set(mistake["loses"])
+    expected = {cell: (0.0 if cell in lost else float(p), float(p)) for cell, p in gs.graded_cells(source).items()}
+    return nb, expected
+
+
+@pytest.mark.parametrize("kind", ["solution", "wrong"])
+def test_learner_grade_prints_table_and_leaves_nothing(course, tmp_path, kind):
+    nb, expected = _submission(course, kind)
+    course_copy = gs.copy_course(tmp_path / "course", [A])
+    learner = tmp_path / "learner"
+    learner.mkdir()
+    notebook = learner / f"{A}.ipynb"
+    gs.nbformat.write(nb, str(notebook))
+    before_course, before_learner = gs.copy_tree_snapshot(course_copy), gs.copy_tree_snapshot(learner)
+    env = _env(tmp_path)
+
+    run = subprocess.run([sys.executable, "-m", "tools.grade", notebook.name, "--course", str(course_copy)],
+                         cwd=learner, env=env, capture_output=True, text=True, timeout=300)
+
+    rows = _table_rows(run.stdout)
+    assert rows == expected, f"table differs from the expected scores\n{run.stdout}\n{run.stderr}"
+    total = re.search(r"^total: (\S+) / (\S+)$", run.stdout, re.M)
+    assert total, run.stdout
+    assert (float(total.group(1)), float(total.group(2))) == tuple(map(sum, zip(*expected.values())))
+    lost = [cell for cell, (score, top) in expected.items() if score < top]
+    if kind == "solution":
+        assert run.returncode == 0 and not lost, run.stdout + run.stderr
+    else:
+        assert run.returncode == 1 and lost, run.stdout + run.stderr
+        lines = run.stdout.splitlines()
+        for cell in lost:
+            i = next(k for k, line in enumerate(lines) if re.search(rf"\b{cell}\b", line))
+            assert lines[i + 1].strip().startswith("-> "), f"no failure message under {cell}\n{run.stdout}"
+            assert "Error" in lines[i + 1], f"the message under {cell} names no error\n{run.stdout}"
+    assert gs.copy_tree_snapshot(learner) == before_learner, "tools.grade changed the learner's folder"
+    assert gs.copy_tree_snapshot(course_copy) == before_course, "tools.grade wrote into the course folder"
+    assert _files_under(tmp_path / "tmpdir") == [], "tools.grade left temporary files behind"
+    assert _files_under(tmp_path / "home") == [], "tools.grade left files in HOME"
+
+
+def _nbgrader(args, course, env):
+    run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, f"nbgrader {' '.join(args)} failed\n{run.stdout}\n{run.stderr}"
+    return run
+
+
+def _export_by_cell(course, dest):
+    """``nbgrader export --exporter=... --PerQuestionExporter.by_cell=True``, run in this process."""
+    from nbgrader.api import Gradebook
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    from tools.export_scores import PerQuestionExporter
+
+    coursedir = CourseDirectory(config=gs._nbgrader.load_config(course))
+    exporter = PerQuestionExporter(config=Config({"PerQuestionExporter": {"by_cell": True}}))
+    exporter.to = str(dest)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        exporter.export(gb)
+
+
+def test_instructor_commands_and_per_question_csv(course, tmp_path):
+    """The README's instructor commands on a course copy with two students: full marks, one mistake."""
+    submissions = {"alice": _submission(course, "solution"), "bob": _submission(course, "wrong")}
+    course = gs.copy_course(tmp_path / "course", [A], with_tools=True)
+    env = _env(tmp_path)
+
+    _nbgrader(["generate_assignment", A, "--force"], course, env)
+    for name, (nb, _expected) in submissions.items():
+        dest = gs._nbgrader.notebook_path(course, f"submitted/{name}", A)
+        dest.parent.mkdir(parents=True)
+        gs.nbformat.write(nb, str(dest))
+    _nbgrader(["autograde", A], course, env)
+    _nbgrader(["export", "--exporter=tools.export_scores.PerQuestionExporter", "--to", "per_question.csv"],
+              course, env)
+    _nbgrader(["generate_feedback", A], course, env)
+    _export_by_cell(course, course / "per_cell.csv")
+
+    for name in submissions:
+        assert (course / "feedback" / name / A / f"{A}.html").is_file(), f"no feedback HTML for {name}"
+
+    with open(course / "per_cell.csv", newline="") as fh:
+        per_cell = list(csv.DictReader(fh))
+    for name, (_nb, expected) in submissions.items():
+        got = {r["cell"]: (float(r["score"]), float(r["max_score"])) for r in per_cell if r["student_id"] == name}
+        assert got == expected, f"per-cell CSV of {name} differs from the expected scores"
+
+    with open(course / "per_question.csv", newline="") as fh:
+        per_question = list(csv.DictReader(fh))
+    questions = {r["question"] for r in per_cell}
+    assert len(per_question) == len(submissions) * len(questions), "expected one row per student x question"
+    for name in submissions:
+        for question in questions:
+            (row,) = [r for r in per_question if r["student_id"] == name and r["question"] == question]
+            cells = [r for r in per_cell if r["student_id"] == name and r["question"] == question]
+            assert float(row["score"]) == sum(float(r["score"]) for r in cells)
+            assert float(row["max_score"]) == sum(float(r["max_score"]) for r in cells)
+            lost = sorted(r["cell"] for r in cells if float(r["score"]) < float(r["max_score"]))
+            assert sorted(filter(None, row["lost"].split(";"))) == lost
+            assert row["submitted"] == "1"
+    bob_lost = {c for r in per_question if r["student_id"] == "bob" for c in r["lost"].split(";") if c}
+    assert bob_lost == set(gs.load_mistakes(A)[0]["loses"])

@@ -1,0 +1,218 @@
+"""What tools.release, tools.grade and the grading tests share: nbgrader's own converters run on a
+course folder, and scores read back from nbgrader's gradebook.
+
+A *course folder* is the repository root, or a throw-away copy of it made by ``make_course``
+(``nbgrader_config.py`` plus ``solutions/<assignment>/``). Everything here goes through nbgrader
+(``GenerateAssignment``, ``Autograde``, ``Gradebook``); nothing grades by itself.
+"""
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CONFIG_FILE = "nbgrader_config.py"
+SOURCE = "solutions"
+RELEASE = "exercises"
+ASSIGNMENT_NAME = re.compile(r"^ex\d\d_[A-Za-z0-9_]+$")
+
+
+class NbgraderError(RuntimeError):
+    """An nbgrader step failed; the message carries nbgrader's own log and traceback."""
+
+
+def assignments(root=REPO):
+    """Sorted assignment names: folders ``solutions/exNN_topic`` holding ``exNN_topic.ipynb``."""
+    source = Path(root) / SOURCE
+    if not source.is_dir():
+        return []
+    return sorted(p.name for p in source.iterdir()
+                  if p.is_dir() and ASSIGNMENT_NAME.match(p.name) and (p / f"{p.name}.ipynb").is_file())
+
+
+def notebook_path(root, folder, assignment):
+    return Path(root) / folder / assignment / f"{assignment}.ipynb"
+
+
+def make_course(dest, names, root=REPO):
+    """Copy ``nbgrader_config.py`` and ``solutions/<name>/`` of each assignment into ``dest``."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(Path(root) / CONFIG_FILE, dest / CONFIG_FILE)
+    for name in names:
+        shutil.copytree(Path(root) / SOURCE / name, dest / SOURCE / name,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__", "*.pyc"))
+    return dest
+
+
+def load_config(root, overrides=None):
+    """The course's ``nbgrader_config.py``, rooted at ``root``, with ``overrides`` merged on top.
+
+    ``overrides`` is a nested dict in traitlets' shape, e.g. ``{"Execute": {"timeout": 5}}``.
+    """
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    config.CourseDirectory.root = str(Path(root).resolve())
+    if overrides:
+        config.merge(Config(overrides))
+    return config
+
+
+def _use_this_environment():
+    """Put this interpreter's ``bin`` folder first on PATH if it is not already there.
+
+    nbgrader's ``Gradebook`` runs the ``alembic`` command (found on PATH) when it creates a new
+    gradebook; with ``.venv/bin/python -m ...`` and no activated environment that command is
+    missing (FileNotFoundError) or belongs to another environment.
+    """
+    bindir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if path.split(os.pathsep)[:1] != [bindir]:
+        os.environ["PATH"] = bindir + (os.pathsep + path if path else "")
+
+
+_SCRATCH_HOOK = []
+
+
+def scratch_gradebooks():
+    """Make this process's SQLite gradebooks skip fsync (``PRAGMA synchronous = OFF``).
+
+    For throw-away course folders only (tools.grade, tools.release, the grading tests): nbgrader
+    commits after every graded cell, and on a real disk each commit's fsync costs milliseconds,
+    about 0.3 s per submission. A crash can then corrupt the gradebook, which for a temporary
+    one does not matter. Never call it for an instructor's real gradebook.
+    """
+    if _SCRATCH_HOOK:
+        return
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _no_fsync(dbapi_connection, _record):
+        if type(dbapi_connection).__module__.startswith("sqlite3"):
+            dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+    _SCRATCH_HOOK.append(_no_fsync)
+
+
+def _run(converter_class, root, assignment, student=None, overrides=None):
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    _use_this_environment()
+    config = load_config(root, overrides)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    if student is not None:
+        coursedir.student_id = student
+    converter = converter_class(coursedir=coursedir, config=config)
+    converter.force = True
+    result = capture_log(converter)
+    if not result["success"]:
+        raise NbgraderError(f"nbgrader {converter_class.__name__} of {assignment} failed:\n"
+                            f"{result.get('log', '')}\n{result.get('error', '')}")
+    return result.get("log", "")
+
+
+def generate(root, assignment, overrides=None):
+    """``nbgrader generate_assignment ASSIGNMENT --force`` on the course folder ``root``: writes
+    ``exercises/ASSIGNMENT/`` and records the assignment (cells, points, hidden tests) in the gradebook."""
+    from nbgrader.converters import GenerateAssignment
+
+    return _run(GenerateAssignment, root, assignment, overrides=overrides)
+
+
+def autograde(root, assignment, student="*", overrides=None):
+    """``nbgrader autograde ASSIGNMENT --force`` for ``submitted/<student>/ASSIGNMENT/`` (all students
+    by default, in one run): each submission gets a fresh kernel; scores go to the gradebook."""
+    from nbgrader.converters import Autograde
+
+    return _run(Autograde, root, assignment, student=student, overrides=overrides)
+
+
+def question_of(cell_name, solution_names):
+    """The question a graded cell belongs to: the solution cell ``qN_name`` whose test cells are
+    named ``test_qN_name...``; otherwise the ``qN`` in the name; otherwise the name itself."""
+    matches = [s for s in solution_names if cell_name.startswith(f"test_{s}")]
+    if matches:
+        return max(matches, key=len)
+    m = re.match(r"^(?:test_)?(q\d+)", cell_name)
+    return m.group(1) if m else cell_name
+
+
+def _natural_key(name):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def cell_order(root, assignment):
+    """grade_ids of the source notebook's graded cells, top to bottom."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook_path(root, SOURCE, assignment)), as_version=4)
+    return [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id")]
+
+
+def gradebook_scores(gb, assignment, order=None):
+    """Per-student scores of one assignment, read from an open ``nbgrader.api.Gradebook``.
+
+    Returns ``{student_id: {"score": float, "max_score": float, "autograded": bool, "cells":
+    [(notebook, question, cell, score, max_score), ...]}}`` for every student with a submission.
+    ``autograded`` is False if any graded cell has no autograder score (nbgrader then counts it as
+    0). Cells are listed in ``order`` (grade_ids, e.g. from ``cell_order``) where given, otherwise
+    in natural order of their names (q2 before q10).
+    """
+    def key(row):
+        if order and row[2] in order:
+            return (row[0], 0, order.index(row[2]))
+        return (row[0], 1, _natural_key(row[2]))
+
+    result = {}
+    for submission in gb.find_assignment(assignment).submissions:
+        cells = []
+        autograded = True
+        for nb_submission in submission.notebooks:
+            solution_names = [c.name for c in nb_submission.notebook.solution_cells]
+            for grade in nb_submission.grades:
+                autograded = autograded and grade.auto_score is not None
+                cells.append((nb_submission.name, question_of(grade.name, solution_names), grade.name,
+                              float(grade.score or 0.0), float(grade.max_score)))
+        cells.sort(key=key)
+        result[submission.student.id] = {"score": float(submission.score),
+                                         "max_score": float(submission.max_score),
+                                         "autograded": autograded, "cells": cells}
+    return result
+
+
+def read_scores(root, assignment):
+    """``gradebook_scores`` from the gradebook of the course folder ``root``."""
+    from nbgrader.api import Gradebook
+    from nbgrader.coursedir import CourseDirectory
+
+    _use_this_environment()
+    config = load_config(root)
+    coursedir = CourseDirectory(config=config)
+    order = cell_order(root, assignment) if notebook_path(root, SOURCE, assignment).is_file() else None
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        return gradebook_scores(gb, assignment, order)
+
+
+def failure_messages(notebook_file):
+    """``{grade_id: "Ename: message"}`` for every graded cell of an (autograded) notebook whose
+    outputs hold an error; a timeout shows as nbgrader's ``CellTimeoutError``."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook_file), as_version=4)
+    messages = {}
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.cell_type != "code" or not grade_id:
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                value = str(output.get("evalue", "")).strip()
+                messages[grade_id] = f"{output.get('ename', 'Error')}: {value}" if value else output.get("ename", "Error")
+    return messages

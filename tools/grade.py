@@ -1,0 +1,134 @@
+"""Grade your own exercise notebook with nbgrader, the way the course's grader does.
+
+    python -m tools.grade exercises/ex06_softmax/ex06_softmax.ipynb
+
+Run from anywhere inside the repository's virtual environment. The notebook's file name (or
+``--assignment``) picks the assignment. Your notebook is only read: it is copied into a temporary
+course folder, nbgrader's ``generate_assignment`` records the assignment there (hidden tests
+included, from ``solutions/``), ``autograde`` runs your copy in a fresh kernel, and the scores are
+read from that temporary gradebook. The folder is deleted afterwards, so nothing is left behind.
+
+Prints one row per test cell: its question, the points earned / possible, and for lost points the
+error the cell raised (the hidden checks' messages included). Exit status: 0 full marks, 1 points
+lost, 2 the notebook could not be graded.
+"""
+import argparse
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+from . import _nbgrader
+
+STUDENT = "learner"
+# Keeps the terminal readable: the kernel's own start-up warnings (e.g. "running over TCP without
+# encryption") say nothing about the learner's code, whose errors are read from the notebook.
+QUIET_KERNEL = {"Execute": {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}}
+
+
+def _points(x):
+    return f"{x:g}"
+
+
+@contextlib.contextmanager
+def _environ(**values):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def grade_notebook(notebook, assignment=None, course=_nbgrader.REPO, timeout=None):
+    """Autograde ``notebook`` in a temporary course folder; return (scores, messages).
+
+    ``scores`` is the learner's entry of ``_nbgrader.gradebook_scores``; ``messages`` maps each
+    graded cell that raised to its ``"Ename: message"``.
+    """
+    notebook = Path(notebook).resolve()
+    if not notebook.is_file():
+        raise FileNotFoundError(f"no such notebook: {notebook}")
+    assignment = assignment or notebook.stem
+    known = _nbgrader.assignments(course)
+    if assignment not in known:
+        raise ValueError(f"unknown assignment {assignment!r} (from the file name; pass --assignment "
+                         f"to choose one); known: {', '.join(known) or 'none'}")
+    overrides = {"Execute": {**QUIET_KERNEL["Execute"]}}
+    if timeout is not None:
+        overrides["Execute"]["timeout"] = timeout
+    _nbgrader.scratch_gradebooks()  # the gradebook below is deleted with its folder
+    with tempfile.TemporaryDirectory(prefix="nnlib-grade-") as tmp:
+        root = _nbgrader.make_course(Path(tmp) / "course", [assignment], root=course)
+        _nbgrader.generate(root, assignment)
+        submitted = _nbgrader.notebook_path(root, f"submitted/{STUDENT}", assignment)
+        submitted.parent.mkdir(parents=True)
+        shutil.copyfile(notebook, submitted)
+        # The kernel gets a fresh IPython profile inside the temporary folder: your own IPython
+        # startup files cannot change the grading, and no profile is created in your HOME.
+        with _environ(IPYTHONDIR=str(Path(tmp) / "ipython")):
+            _nbgrader.autograde(root, assignment, STUDENT, overrides=overrides)
+        scores = _nbgrader.read_scores(root, assignment).get(STUDENT)
+        autograded = _nbgrader.notebook_path(root, f"autograded/{STUDENT}", assignment)
+        if scores is None or not autograded.is_file():
+            raise _nbgrader.NbgraderError(f"nbgrader recorded no graded submission for {notebook}")
+        messages = _nbgrader.failure_messages(autograded)
+    return scores, messages
+
+
+def format_table(assignment, scores, messages, max_lines=12):
+    """The score table as text: question, test cell, points, and under a cell that lost points the
+    error it raised (first ``max_lines`` lines)."""
+    header = ("question", "test cell", "points")
+    rows = [(q, cell, f"{_points(score)} / {_points(top)}") for _nb, q, cell, score, top in scores["cells"]]
+    w = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
+    lines = [f"{assignment}: {_points(scores['score'])} / {_points(scores['max_score'])} points "
+             "(nbgrader autograde, hidden checks included)", "",
+             f"{header[0]:<{w[0]}}  {header[1]:<{w[1]}}  {header[2]:>{w[2]}}"]
+    previous = None
+    for (question, cell, points), (_nb, _q, _c, score, top) in zip(rows, scores["cells"]):
+        lines.append(f"{question if question != previous else '':<{w[0]}}  {cell:<{w[1]}}  {points:>{w[2]}}")
+        previous = question
+        if score < top:
+            message = messages.get(cell, "no error recorded, yet no points: see the autograded notebook")
+            if message == "NotImplementedError":
+                message += " (an answer this cell checks is not written yet)"
+            text = message.splitlines() or [""]
+            if len(text) > max_lines:
+                text = text[:max_lines] + ["..."]
+            lines.extend(" " * (w[0] + 2) + ("-> " if k == 0 else "   ") + line for k, line in enumerate(text))
+    lines += ["", f"total: {_points(scores['score'])} / {_points(scores['max_score'])}"]
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m tools.grade", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebook", help="your exercise notebook, e.g. exercises/ex06_softmax/ex06_softmax.ipynb")
+    parser.add_argument("--assignment", help="assignment name if the file was renamed (e.g. ex06_softmax)")
+    parser.add_argument("--course", default=str(_nbgrader.REPO),
+                        help="course folder holding nbgrader_config.py and solutions/ (default: this repository)")
+    parser.add_argument("--timeout", type=int, default=None,
+                        help="seconds per cell before it is interrupted (default: nbgrader_config.py)")
+    args = parser.parse_args(argv)
+    # nbgrader 0.9.6 with SQLAlchemy 2.x warns "Object of type <SubmittedAssignment> not in session"
+    # while autograding; the grades are stored correctly (known noise), so keep it off the table.
+    warnings.filterwarnings("ignore", message=r".*not in session.*")
+    try:
+        scores, messages = grade_notebook(args.notebook, args.assignment, Path(args.course), args.timeout)
+    except (FileNotFoundError, ValueError, _nbgrader.NbgraderError) as exc:
+        print(f"could not grade {args.notebook}: {exc}", file=sys.stderr)
+        return 2
+    print(format_table(args.assignment or Path(args.notebook).stem, scores, messages))
+    return 0 if scores["score"] >= scores["max_score"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
