@@ -125,19 +125,19 @@ class SGD(Optimizer):
     .. math::
 
         \text{plain:}\quad \theta \leftarrow \theta - \eta g; \qquad
-        \text{momentum:}\quad v \leftarrow \mu v + \eta g,\;\; \theta \leftarrow \theta - v; \qquad
-        \text{Nesterov:}\quad v \leftarrow \mu v + \eta g,\;\; \theta \leftarrow \theta - (\mu v + \eta g).
+        \text{momentum:}\quad v \leftarrow \gamma v + \eta g,\;\; \theta \leftarrow \theta - v; \qquad
+        \text{Nesterov:}\quad v \leftarrow \gamma v + \eta g,\;\; \theta \leftarrow \theta - (\gamma v + \eta g).
 
     The Nesterov line is the usual rewrite of "take the gradient at the look-ahead point
-    :math:`\theta - \mu v`" in terms of the stored parameters.
+    :math:`\theta - \gamma v`" in terms of the stored parameters.
 
     Parameters
     ----------
     learning_rate : float > 0 or schedule
     momentum : float in [0, 1)
-        :math:`\mu`, the fraction of the previous step kept (0 = plain SGD). :math:`\mu \ge 1`
+        :math:`\gamma`, the fraction of the previous step kept (0 = plain SGD). :math:`\gamma \ge 1`
         never forgets old gradients and diverges, hence the half-open interval (not
-        ":math:`\mu \in \{0, 1\}`" as some notes write).
+        ":math:`\gamma \in \{0, 1\}`" as some notes write).
     nesterov : bool
 
     State: ``{"step", "velocity"}`` (``"velocity"`` only when momentum > 0).
