@@ -2,14 +2,14 @@
 
 Each ``make_*`` returns ``epoch(X, y, order)`` that runs one epoch of mini-batch SGD
 (forward, softmax cross-entropy, backward, update) over the batches given by ``order``
-(a shuffled index array drawn once per repeat, shared by all three so they do the same
-work). Weights start from the same arrays in all three.
+(a shuffled index array drawn once per repeat; nnlib's ``fit`` draws its own, which is the
+same work). Weights start from the same arrays in all three.
 """
 import numpy as np
 
 import nnlib.layers as nl
-from nnlib import losses
 from nnlib.model import Sequential
+from nnlib.train import fit
 from nnlib.optimizers import SGD
 
 LEARNING_RATE = 0.01
@@ -37,16 +37,15 @@ def make_nnlib(sizes, dtype, batch_size):
     model = Sequential(layers)
     opt = SGD(learning_rate=LEARNING_RATE)
     state = opt.init(model.params)
+    rng = np.random.default_rng(0)
 
     def epoch(X, y, order):
+        # the library as a learner uses it: fit shuffles with its own rng (same amount of work)
         nonlocal state
-        total = 0.0
-        for idx in batches(order, batch_size):
-            logits = model.forward(X[idx], training=True)
-            total += losses.softmax_cross_entropy(logits, y[idx])
-            model.backward(losses.softmax_cross_entropy_grad(logits, y[idx]))
-            state = opt.update(model.params, model.grads, state)
-        return total
+        history = fit(model, "softmax_cross_entropy", opt, X, y, epochs=1, batch_size=batch_size,
+                      rng=rng, metric=None, progress=False, state=state)
+        state = history.state
+        return history.loss[-1]
 
     return epoch
 

@@ -26,7 +26,7 @@ def check_finite(arr, name, where):
     """Raise if ``arr`` holds NaN or inf."""
     # Fast path: one reduction, no temporary array. A NaN or inf makes the sum non-finite;
     # a sum that overflows although every entry is finite falls through to the exact check.
-    if math.isfinite(arr.sum()):
+    if math.isfinite(np.add.reduce(arr, axis=None)):
         return
     if not np.all(np.isfinite(arr)):
         n_nan = int(np.isnan(arr).sum())

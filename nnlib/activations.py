@@ -101,8 +101,14 @@ def softmax(z):
     """
     z = _z(z, "softmax")
     check_ndim(z, (1, 2), "z", "softmax", "(K,) or (N, K)")
+    return _softmax(z)
+
+
+def _softmax(z):
+    """softmax of an already validated array (the losses call this after their own checks)."""
     e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
 
 
 def log_softmax(z):
@@ -113,8 +119,14 @@ def log_softmax(z):
     """
     z = _z(z, "log_softmax")
     check_ndim(z, (1, 2), "z", "log_softmax", "(K,) or (N, K)")
+    return _log_softmax(z)
+
+
+def _log_softmax(z):
+    """log_softmax of an already validated array."""
     shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    shifted -= np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return shifted
 
 
 def softmax_jacobian(s):

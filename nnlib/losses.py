@@ -10,6 +10,7 @@ Losses that take *logits* say so in their name (``..._with_logits``,
 """
 import numpy as np
 
+from .activations import _log_softmax, _softmax, sigmoid
 from ._checks import check_labels, check_ndim, check_positive, check_same_shape, finite_array
 
 # Probabilities are clipped before the log (to [eps, 1 - eps] for the binary loss, to [eps, 1]
@@ -115,8 +116,6 @@ def binary_cross_entropy_with_logits(y_pred, y):
 
 def binary_cross_entropy_with_logits_grad(y_pred, y):
     r""":math:`\frac1N(\sigma(z) - y)`: the sigmoid's derivative cancels (chapter 04)."""
-    from .activations import sigmoid
-
     z, y = _pair(y_pred, y, "binary_cross_entropy_with_logits_grad")
     _binary_targets(y, "binary_cross_entropy_with_logits_grad")
     return (sigmoid(z) - y) / z.shape[0]
@@ -181,11 +180,9 @@ def categorical_cross_entropy_grad(y_pred, y):
 def softmax_cross_entropy(y_pred, y):
     r"""Cross-entropy of :math:`\operatorname{softmax}(z)` from logits :math:`z` = ``y_pred`` (N, K):
     :math:`\frac1N\sum_n(\log\sum_k e^{z_{nk}} - \sum_k y_{nk} z_{nk})`, via log-softmax (chapter 06)."""
-    from .activations import log_softmax
-
     z = _scores(y_pred, "softmax_cross_entropy")
     labels, one_hot = _targets(y, z, "softmax_cross_entropy")
-    log_probs = log_softmax(z)
+    log_probs = _log_softmax(z)
     if one_hot is not None:
         return _per_example(-(one_hot * log_probs))
     # integer labels pick one log-probability per row: no one-hot matrix needed
@@ -195,11 +192,9 @@ def softmax_cross_entropy(y_pred, y):
 def softmax_cross_entropy_grad(y_pred, y):
     r""":math:`\partial C/\partial z = \frac1N(\hat y - y)` with :math:`\hat y = \operatorname{softmax}(z)`
     (chapter 06 derives it through the softmax Jacobian)."""
-    from .activations import softmax
-
     z = _scores(y_pred, "softmax_cross_entropy_grad")
     labels, one_hot = _targets(y, z, "softmax_cross_entropy_grad")
-    grad = softmax(z)
+    grad = _softmax(z)
     if one_hot is not None:
         grad -= one_hot
     else:
