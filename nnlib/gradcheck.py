@@ -88,6 +88,7 @@ def check_layer(layer, x, dout=None, training=False, h=1e-5, rng=None):
         ``{"x": err, "<param name>": err, ...}`` relative errors.
     """
     x = finite_array(x, "x", "check_layer").astype(np.float64)
+    _require_float64(layer.params, "check_layer")
     out = layer.forward(x, training=training)
     if dout is None:
         rng = np.random.default_rng(0) if rng is None else rng
@@ -102,6 +103,45 @@ def check_layer(layer, x, dout=None, training=False, h=1e-5, rng=None):
     for name, value in layer.params.items():
         errors[name] = relative_error(analytic[name], numerical_gradient(output, value, dout, h))
     return errors
+
+
+def _require_float64(params, where):
+    # in float32 a step of 1e-5 is lost to rounding: a right gradient would "fail" the check
+    for name, value in params.items():
+        if value.dtype != np.float64:
+            raise ValueError(f"{where} expected float64 parameters (gradient checks need them), "
+                             f"got {name} of dtype {value.dtype}")
+
+
+def check_model(model, loss, x, y, h=1e-5):
+    """Compare a whole model's backprop gradients with centered differences of its loss.
+
+    Parameters
+    ----------
+    model : nnlib.model.Sequential (float64), run in test mode (no dropout masks)
+    loss : str, a name in ``nnlib.losses.LOSSES``
+    x, y : a small batch (the check costs two forward passes per parameter entry)
+
+    Returns
+    -------
+    dict
+        ``{"<layer>.<param>": relative error}`` for every entry of ``model.params``.
+    """
+    from .losses import LOSSES
+
+    if loss not in LOSSES:
+        raise ValueError(f"check_model expected loss in {sorted(LOSSES)}, got {loss!r}")
+    loss_fn, loss_grad = LOSSES[loss]
+    params = model.params
+    _require_float64(params, "check_model")
+    out = model.forward(x, training=False)
+    model.backward(loss_grad(out, y))
+    analytic = {k: g.copy() for k, g in model.grads.items()}
+
+    def cost(_):
+        return loss_fn(model.forward(x, training=False), y)
+
+    return {k: relative_error(analytic[k], numerical_gradient(cost, p, None, h)) for k, p in params.items()}
 
 
 def check_loss(loss, loss_grad, y_pred, y, h=1e-5):

@@ -40,6 +40,9 @@ class _Scale:
         self.x = x
         return x * self.params["w"]
 
+    def config(self):
+        return {}
+
     def backward(self, dout):
         self.grads["w"][...] = (dout * self.x).sum(axis=0)
         return dout * self.params["w"] * (1.1 if self.bug else 1.0)
@@ -57,3 +60,24 @@ def test_check_layer_passes_a_right_layer_and_catches_a_wrong_one():
 def test_numerical_gradient_rejects_integer_arrays():
     with pytest.raises(ValueError, match=r"expected x to be a float ndarray .* dtype int64"):
         numerical_gradient(np.sum, np.arange(3))
+
+
+def test_check_layer_refuses_float32_parameters():
+    with pytest.raises(ValueError, match=r"check_layer expected float64 parameters .* got w of dtype float32"):
+        check_layer(_Scale(np.ones(3, np.float32)), np.ones((2, 3)))
+
+
+def test_check_model_passes_a_right_model_and_catches_a_wrong_layer():
+    from nnlib.gradcheck import check_model
+    from nnlib.layers import Dense, Tanh
+    from nnlib.model import Sequential
+
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((5, 4))
+    labels = rng.integers(0, 3, 5)
+    model = Sequential([Dense(4, 6, rng=rng), Tanh(), Dense(6, 3, rng=rng)])
+    errors = check_model(model, "softmax_cross_entropy", x, labels)
+    assert set(errors) == {"0.W", "0.b", "2.W", "2.b"} and max(errors.values()) < 1e-7
+    broken = Sequential([Dense(4, 6, rng=rng), _Scale(rng.standard_normal(6), bug=True), Dense(6, 3, rng=rng)])
+    errors = check_model(broken, "softmax_cross_entropy", x, labels)
+    assert errors["0.W"] > 1e-3 and errors["1.w"] < 1e-7 and errors["2.W"] < 1e-7
