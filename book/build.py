@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import html
-import json
 import shutil
 import subprocess
 import sys

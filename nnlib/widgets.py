@@ -5,9 +5,10 @@ on GitHub or in the static book still shows a figure, and then redraws that same
 output (``update_display``) whenever a slider moves in a live Jupyter session.
 """
 import itertools
+import traceback
 
 import matplotlib.pyplot as plt
-from IPython.display import display
+from IPython.display import Pretty, display
 import ipywidgets as widgets
 
 _ids = itertools.count()
@@ -43,7 +44,13 @@ def live_figure(draw, **controls):
     display(current_figure(), display_id=display_id)
 
     def redraw(_change):
-        display(current_figure(), display_id=display_id, update=True)
+        # An error in a slider callback would otherwise go only to the log console, leaving
+        # the old figure up; show it where the figure was so the learner sees it.
+        try:
+            shown = current_figure()
+        except Exception:
+            shown = Pretty(traceback.format_exc())
+        display(shown, display_id=display_id, update=True)
 
     for control in controls.values():
         control.observe(redraw, names="value")
