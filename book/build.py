@@ -7,9 +7,9 @@ Jupyter Book 1.x (Sphinx), offline, nothing re-executed:
    ``solutions/``). In the copies, each slider view (an ipywidgets output, which needs a running
    kernel to do anything) is replaced by a one-line note naming the sliders and their default values;
    the figure under it is an ordinary stored image and stays.
-2. **Vendor MathJax**: the pinned ``mathjax`` npm package is fetched once with ``npm pack`` from the
-   npm registry (checked against a SHA-256, cached in ``book/_build/vendor``) and copied into
-   the site's ``_static/mathjax``, so pages load nothing from a CDN. (It is staged in ``_vendor``,
+2. **Vendor MathJax**: MathJax 3.2.2, installed by pip with the ``book`` extra (the PyPI package
+   ``sphinx-mathjax-offline`` carries its files; checked against a SHA-256), is copied into the
+   site's ``_static/mathjax``, so pages load nothing from a CDN. (It is staged in ``_vendor``,
    not ``_static``: Jupyter Book adds every .js file in ``_static`` to every page.)
 3. **Build**: ``jupyter-book config sphinx`` turns the YAML into ``conf.py``; Sphinx builds the HTML
    with nitpicky, warnings-as-errors and keep-going, so the log lists every warning and any warning
@@ -19,23 +19,22 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import html
 import shutil
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
 import nbformat
 
 BOOK = Path(__file__).resolve().parent
 REPO = BOOK.parent
-VENDOR = BOOK / "_build" / "vendor"
-MATHJAX = ("mathjax", "3.2.2", "1b9c0a1c44df864e915690558e72adb9cc5203360daefd385084ced3b6c64c09")
+MATHJAX_ENTRY = "tex-mml-chtml.js"
+MATHJAX_SHA256 = "300480069078b5892d2363a2b65e2dfbbf30fe5c80f83edbfecf4610fd093862"
 # What tex-mml-chtml.js loads at run time (extensions, fonts, menu, accessibility); the other
 # combined bundles and the SVG output are left out.
-MATHJAX_FILES = ("es5/tex-mml-chtml.js", "es5/input/", "es5/output/chtml", "es5/ui/", "es5/a11y/",
-                 "es5/adaptors/", "es5/sre/")
+MATHJAX_FILES = (MATHJAX_ENTRY, "input", "output/chtml", "ui", "a11y", "adaptors", "sre")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 NOTE_CLASS = "nnlib-static-sliders"
@@ -104,35 +103,33 @@ def stage(src: Path) -> None:
     shutil.copytree(REPO / "nnlib", src / "nnlib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
 
-def mathjax_tarball() -> Path:
-    """The pinned MathJax package from the npm registry, fetched once and cached."""
-    name, version, sha256 = MATHJAX
-    tarball = VENDOR / f"{name}-{version}.tgz"
-    if not tarball.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            sys.exit(f"npm is needed once to fetch {name}@{version} from the npm registry "
-                     "(Debian: apt-get install npm); it is then cached in book/_build/vendor")
-        VENDOR.mkdir(parents=True, exist_ok=True)
-        subprocess.run([npm, "pack", f"{name}@{version}", "--pack-destination", str(VENDOR), "--silent"],
-                       check=True, stdout=subprocess.DEVNULL)
-    digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
-    if digest != sha256:
-        tarball.unlink()
-        sys.exit(f"{tarball.name} has SHA-256 {digest}, expected {sha256}: deleted, run again")
-    return tarball
+def mathjax_source() -> Path:
+    """MathJax 3.2.2 (its es5 build) as shipped on PyPI in ``sphinx-mathjax-offline``.
+
+    Only the files are used (the package's own Sphinx hook is not): pip installs them with the
+    ``book`` extra, so the book builds with nothing but pip. The entry script is checked against
+    the SHA-256 of the npm registry's mathjax@3.2.2 ``es5/tex-mml-chtml.js``.
+    """
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("MathJax files not found: pip install -e '.[book]' (it brings sphinx-mathjax-offline)")
+    source = Path(list(spec.submodule_search_locations)[0]) / "static" / "mathjax"
+    digest = hashlib.sha256((source / MATHJAX_ENTRY).read_bytes()).hexdigest()
+    if digest != MATHJAX_SHA256:
+        sys.exit(f"{source / MATHJAX_ENTRY} has SHA-256 {digest}, expected {MATHJAX_SHA256} (MathJax 3.2.2)")
+    return source
 
 
 def vendor_mathjax(static: Path) -> None:
-    """Unpack MathJax into static/mathjax (static is on html_static_path, see _config.yml)."""
+    """Copy the MathJax files the pages load into static/mathjax (on html_static_path, see _config.yml)."""
+    source = mathjax_source()
     dest = static / "mathjax"
-    with tarfile.open(mathjax_tarball()) as tar:
-        for member in tar.getmembers():
-            rel = member.name.removeprefix("package/")
-            if member.isfile() and rel.startswith(MATHJAX_FILES):
-                target = dest / rel.removeprefix("es5/")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(tar.extractfile(member).read())
+    for rel in MATHJAX_FILES:
+        if (source / rel).is_dir():
+            shutil.copytree(source / rel, dest / rel, dirs_exist_ok=True)
+        else:
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(source / rel, dest / rel)
 
 
 def build(out: Path, strict: bool = True) -> Path:
