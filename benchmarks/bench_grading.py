@@ -87,6 +87,7 @@ def measure(assignment="ex06_softmax", batch=30):
 
 
 def report_lines(assignment="ex06_softmax", batch=30):
+    """Markdown lines for benchmarks/results.md (called by ``python -m benchmarks.run``)."""
     r = measure(assignment, batch)
     (w1, c1), (wn, cn) = r["one"], r["many"]
     return [
@@ -104,6 +105,9 @@ def report_lines(assignment="ex06_softmax", batch=30):
 
 
 def main(argv=None):
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r".*not in session.*")  # nbgrader + SQLAlchemy 2.x noise
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     default = "ex06_softmax" if "ex06_softmax" in _nbgrader.assignments() else (_nbgrader.assignments() or [""])[0]
     parser.add_argument("--assignment", default=default)

@@ -202,7 +202,8 @@ def read_scores(root, assignment):
 
 def failure_messages(notebook_file):
     """``{grade_id: "Ename: message"}`` for every graded cell of an (autograded) notebook whose
-    outputs hold an error; a timeout shows as nbgrader's ``CellTimeoutError``."""
+    outputs hold an error (a timeout shows as nbgrader's ``CellTimeoutError``), else the text it
+    wrote to stderr, which nbgrader also scores as failed."""
     import nbformat
 
     nb = nbformat.read(str(notebook_file), as_version=4)
@@ -211,8 +212,14 @@ def failure_messages(notebook_file):
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if cell.cell_type != "code" or not grade_id:
             continue
+        stderr = []
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 value = str(output.get("evalue", "")).strip()
                 messages[grade_id] = f"{output.get('ename', 'Error')}: {value}" if value else output.get("ename", "Error")
+            elif output.get("output_type") == "stream" and output.get("name") == "stderr":
+                stderr.append(str(output.get("text", "")))
+        if grade_id not in messages and stderr:
+            # nbgrader gives 0 points to a test cell that writes to stderr (a warning, say)
+            messages[grade_id] = "wrote to stderr, which nbgrader scores as failed:\n" + "".join(stderr).strip()
     return messages

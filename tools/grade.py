@@ -2,7 +2,7 @@
 
     python -m tools.grade exercises/ex06_softmax/ex06_softmax.ipynb
 
-Run from anywhere inside the repository's virtual environment. The notebook's file name (or
+Run it from the repository root with the course's environment. The notebook's file name (or
 ``--assignment``) picks the assignment. Your notebook is only read: it is copied into a temporary
 course folder, nbgrader's ``generate_assignment`` records the assignment there (hidden tests
 included, from ``solutions/``), ``autograde`` runs your copy in a fresh kernel, and the scores are
@@ -20,6 +20,8 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
+
+import nbformat
 
 from . import _nbgrader
 
@@ -80,6 +82,11 @@ def grade_notebook(notebook, assignment=None, course=_nbgrader.REPO, timeout=Non
         if scores is None or not autograded.is_file():
             raise _nbgrader.NbgraderError(f"nbgrader recorded no graded submission for {notebook}")
         messages = _nbgrader.failure_messages(autograded)
+        present = {c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                   for c in nbformat.read(str(autograded), as_version=4).cells}
+        for _nb, _q, cell, _score, _top in scores["cells"]:
+            if cell not in present:
+                messages[cell] = "this test cell is missing from your notebook (deleted?), so it scores 0"
     return scores, messages
 
 

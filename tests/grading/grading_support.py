@@ -1,9 +1,9 @@
 """Building and grading batches of submissions for the grading tests (nbgrader does all grading).
 
-One course copy in a temporary folder serves the session (``Course``). Each assignment gets
-``nbgrader generate_assignment`` there, then every submission below is placed in
-``submitted/<student>/<assignment>/`` and the whole batch is graded by ONE ``autograde`` run (a
-fresh kernel per submission, as for a real class):
+Each assignment gets its own course copy in a temporary folder and ``nbgrader
+generate_assignment``; every submission below is placed in ``submitted/<student>/<assignment>/``
+and the whole batch is graded by ONE ``autograde`` run (a fresh kernel per submission, as for a
+real class). ``Course`` runs these batches in two worker processes:
 
 * ``solution``  the generated student version with every solution cell filled in from solutions/
   (the "### BEGIN/END SOLUTION" marker lines dropped), i.e. a learner who wrote the reference answer;
@@ -17,10 +17,12 @@ fresh kernel per submission, as for a real class):
 Because submissions start from the generated student version, which has no hidden tests, a
 mistake that only hidden tests catch also proves that nbgrader put the hidden tests back.
 """
+import os
 import re
 import runpy
 import shutil
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -93,6 +95,7 @@ class Batch:
     scores: dict = field(default_factory=dict)      # _nbgrader.gradebook_scores of the batch
     messages: dict = field(default_factory=dict)    # student -> {grade_id: "Ename: message"}
     autograde_log: str = ""
+    retried: list = field(default_factory=list)     # students autograded a second time
 
     def cells(self, student):
         """{grade_id: (score, max_score)} of one student's graded cells."""
@@ -136,18 +139,87 @@ def pathological_submissions(filled):
     return {"loop": loop, "raises": raises, "edited-tests": edited}
 
 
-class Course:
-    """One course copy for the whole test session: every assignment of solutions/, one gradebook.
+def grade_assignment(workdir, assignment):
+    """Generate ``assignment`` in its own course copy under ``workdir`` (own gradebook), write the
+    batch of the module docstring, autograde it in one run, and return the ``Batch``.
 
-    ``release(a)`` runs generate_assignment once; ``batch(a)`` then grades a's batch (all of the
-    module docstring's submissions, one autograde run) in the same folder and gradebook.
+    A submission nbgrader could not process (its kernel failed to start, say, because two kernels
+    started at once drew the same free port) is autograded once more on its own; one that fails
+    again stays failed and the tests report it. Runs in a worker process (``Course``).
+    """
+    _nbgrader.scratch_gradebooks()
+    pathological = assignment == PATHOLOGICAL
+    root = _nbgrader.make_course(Path(workdir) / assignment, [assignment], root=REPO)
+    _nbgrader.generate(root, assignment)
+    release = nbformat.read(str(_nbgrader.notebook_path(root, "exercises", assignment)), as_version=4)
+    source = nbformat.read(str(_nbgrader.notebook_path(REPO, "solutions", assignment)), as_version=4)
+    try:
+        mistakes = load_mistakes(assignment) or []
+    except Exception:  # a broken wrong_answers file: test_wrong_answers_file_is_valid says why
+        mistakes = []
+    filled = filled_release(release, source)
+
+    submissions = {"solution": filled}
+    blank = _nbgrader.notebook_path(REPO, "exercises", assignment)
+    if blank.is_file():
+        submissions["blank"] = nbformat.read(str(blank), as_version=4)
+    for i, mistake in enumerate(mistakes):
+        submissions[f"wrong-{i:02d}"] = with_cell(filled, mistake["cell"], mistake["source"])
+    if pathological:
+        submissions.update(pathological_submissions(filled))
+    for student, nb in submissions.items():
+        path = _nbgrader.notebook_path(root, f"submitted/{student}", assignment)
+        path.parent.mkdir(parents=True)
+        nbformat.write(nb, str(path))
+
+    # The short per-cell limit only where the infinite loop is; the others keep nbgrader_config.py's.
+    overrides = TEST_OVERRIDES if pathological else None
+    batch = Batch(assignment, root, source, release, mistakes, students=list(submissions))
+    logs = []
+    try:
+        logs.append(_nbgrader.autograde(root, assignment, overrides=overrides))
+    except _nbgrader.NbgraderError as exc:
+        logs.append(str(exc))
+    scores = _nbgrader.read_scores(root, assignment)
+    for student in submissions:
+        graded = _nbgrader.notebook_path(root, f"autograded/{student}", assignment)
+        if student not in scores or not scores[student]["autograded"] or not graded.is_file():
+            batch.retried.append(student)
+            try:
+                logs.append(f"--- retry of {student}\n" + _nbgrader.autograde(root, assignment, student, overrides))
+            except _nbgrader.NbgraderError as exc:
+                logs.append(f"--- retry of {student} failed\n{exc}")
+    batch.autograde_log = "\n".join(logs)
+    batch.scores = _nbgrader.read_scores(root, assignment)
+    for student in submissions:
+        graded = _nbgrader.notebook_path(root, f"autograded/{student}", assignment)
+        batch.messages[student] = _nbgrader.failure_messages(graded) if graded.is_file() else {}
+    return batch
+
+
+class Course:
+    """What the grading tests share in one session.
+
+    ``release(a)``: generate_assignment of ``a`` in one course copy (cheap, done here).
+    ``batch(a)``: the graded batch of ``a``. The first call starts grading every ``wanted``
+    assignment (those the selected tests need), each in its own course copy and gradebook, in
+    ``workers`` processes (2 on a 2-core machine: a batch mostly waits for kernels to start, so two
+    batches share the cores well); later calls wait for theirs. Under pytest-xdist each test
+    worker grades alone (1 process).
     """
 
-    def __init__(self, workdir):
+    def __init__(self, workdir, workers=None, wanted=None):
         _nbgrader.scratch_gradebooks()
-        self.root = _nbgrader.make_course(Path(workdir) / "course", ASSIGNMENTS, root=REPO)
+        self.workdir = Path(workdir)
+        self.root = _nbgrader.make_course(self.workdir / "course", ASSIGNMENTS, root=REPO)
+        if workers is None:
+            workers = 1 if os.environ.get("PYTEST_XDIST_WORKER") else min(2, os.cpu_count() or 1)
+        self.workers = workers
+        self.wanted = set(ASSIGNMENTS if wanted is None else wanted) & set(ASSIGNMENTS)
         self._released = {}
-        self._batches = {}
+        self._futures = None
+        self._pool = None
+        self._warned = set()
 
     def release(self, assignment):
         if assignment not in self._released:
@@ -157,41 +229,35 @@ class Course:
         return self._released[assignment]
 
     def batch(self, assignment):
-        if assignment not in self._batches:
-            self._batches[assignment] = self._grade(assignment, pathological=assignment == PATHOLOGICAL)
-        return self._batches[assignment]
-
-    def _grade(self, assignment, pathological):
-        root = self.root
-        release = self.release(assignment)
-        source = nbformat.read(str(_nbgrader.notebook_path(REPO, "solutions", assignment)), as_version=4)
-        mistakes = load_mistakes(assignment) or []
-        filled = filled_release(release, source)
-
-        submissions = {"solution": filled}
-        blank = _nbgrader.notebook_path(REPO, "exercises", assignment)
-        if blank.is_file():
-            submissions["blank"] = nbformat.read(str(blank), as_version=4)
-        for i, mistake in enumerate(mistakes):
-            submissions[f"wrong-{i:02d}"] = with_cell(filled, mistake["cell"], mistake["source"])
-        if pathological:
-            submissions.update(pathological_submissions(filled))
-
-        for student, nb in submissions.items():
-            path = _nbgrader.notebook_path(root, f"submitted/{student}", assignment)
-            path.parent.mkdir(parents=True)
-            nbformat.write(nb, str(path))
-
-        batch = Batch(assignment, root, source, release, mistakes, students=list(submissions))
-        try:
-            batch.autograde_log = _nbgrader.autograde(root, assignment, overrides=TEST_OVERRIDES)
-        except _nbgrader.NbgraderError as exc:  # some submission failed; the tests say which
-            batch.autograde_log = str(exc)
-        batch.scores = _nbgrader.read_scores(root, assignment)
-        for student in submissions:
-            graded = _nbgrader.notebook_path(root, f"autograded/{student}", assignment)
-            batch.messages[student] = _nbgrader.failure_messages(graded) if graded.is_file() else {}
+        if self._futures is None:
+            self._start()
+        if assignment not in self._futures:
+            self._futures[assignment] = self._pool.submit(grade_assignment, self.workdir / "batches", assignment)
+        batch = self._futures[assignment].result()
+        if batch.retried and assignment not in self._warned:
+            self._warned.add(assignment)
+            warnings.warn(f"{assignment}: nbgrader could not process {batch.retried} at first; "
+                          f"autograded again\n{batch.autograde_log[-2000:]}")
         return batch
+
+    def _start(self):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # Biggest batches first, so the two workers finish at about the same time.
+        def size(a):
+            try:
+                return len(load_mistakes(a) or [])
+            except Exception:
+                return 0
+
+        order = sorted(self.wanted, key=size, reverse=True)
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        self._futures = {a: self._pool.submit(grade_assignment, self.workdir / "batches", a) for a in order}
+
+    def close(self):
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def copy_tree_snapshot(path):

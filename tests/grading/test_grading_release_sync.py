@@ -12,6 +12,13 @@ def _committed(assignment):
     return gs.nbformat.read(str(path), as_version=4)
 
 
+def _files(folder):
+    """Files under ``folder``, without what Jupyter and Python leave there (git-ignored)."""
+    skip = {".ipynb_checkpoints", "__pycache__"}
+    return {p.relative_to(folder) for p in folder.rglob("*")
+            if p.is_file() and not skip & set(p.relative_to(folder).parts)}
+
+
 @pytest.mark.parametrize("assignment", gs.ASSIGNMENTS)
 def test_exercise_is_the_generated_release(course, assignment):
     fresh = course.release(assignment)  # generate_assignment on today's solutions/, in a course copy
@@ -21,10 +28,8 @@ def test_exercise_is_the_generated_release(course, assignment):
     for i, (a, b) in enumerate(zip(committed.cells, fresh.cells)):
         assert (a.cell_type, a.source) == (b.cell_type, b.source), f"{hint} (cell {i} differs)"
         assert gs.nbgrader_meta(a) == gs.nbgrader_meta(b), f"{hint} (nbgrader metadata of cell {i} differs)"
-    released_files = {p.relative_to(course.root / "exercises" / assignment)
-                      for p in (course.root / "exercises" / assignment).rglob("*") if p.is_file()}
-    committed_files = {p.relative_to(gs.REPO / "exercises" / assignment)
-                       for p in (gs.REPO / "exercises" / assignment).rglob("*") if p.is_file()}
+    released_files = _files(course.root / "exercises" / assignment)
+    committed_files = _files(gs.REPO / "exercises" / assignment)
     assert committed_files == released_files, f"{hint} (files differ)"
 
 

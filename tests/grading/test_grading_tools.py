@@ -111,6 +111,16 @@ def _export_by_cell(course, dest):
         exporter.export(gb)
 
 
+def _add_student(course, student_id):
+    """``nbgrader db student add STUDENT_ID``, in this process."""
+    from nbgrader.api import Gradebook
+    from nbgrader.coursedir import CourseDirectory
+
+    coursedir = CourseDirectory(config=gs._nbgrader.load_config(course))
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        gb.add_student(student_id)
+
+
 def test_instructor_commands_and_per_question_csv(course, tmp_path):
     """The README's instructor commands on a course copy with two students: full marks, one mistake."""
     submissions = {"alice": _submission(course, "solution"), "bob": _submission(course, "wrong")}
@@ -123,6 +133,7 @@ def test_instructor_commands_and_per_question_csv(course, tmp_path):
         dest.parent.mkdir(parents=True)
         gs.nbformat.write(nb, str(dest))
     _nbgrader(["autograde", A], course, env)
+    _add_student(course, "carol")  # enrolled, never submitted
     _nbgrader(["export", "--exporter=tools.export_scores.PerQuestionExporter", "--to", "per_question.csv"],
               course, env)
     _nbgrader(["generate_feedback", A], course, env)
@@ -140,7 +151,7 @@ def test_instructor_commands_and_per_question_csv(course, tmp_path):
     with open(course / "per_question.csv", newline="") as fh:
         per_question = list(csv.DictReader(fh))
     questions = {r["question"] for r in per_cell}
-    assert len(per_question) == len(submissions) * len(questions), "expected one row per student x question"
+    assert len(per_question) == (len(submissions) + 1) * len(questions), "expected one row per student x question"
     for name in submissions:
         for question in questions:
             (row,) = [r for r in per_question if r["student_id"] == name and r["question"] == question]
@@ -150,5 +161,9 @@ def test_instructor_commands_and_per_question_csv(course, tmp_path):
             lost = sorted(r["cell"] for r in cells if float(r["score"]) < float(r["max_score"]))
             assert sorted(filter(None, row["lost"].split(";"))) == lost
             assert row["submitted"] == "1"
+    carol = [r for r in per_question if r["student_id"] == "carol"]
+    assert {r["question"] for r in carol} == questions
+    assert all(r["submitted"] == "0" and float(r["score"]) == 0 for r in carol)
+    assert sum(float(r["max_score"]) for r in carol) == sum(top for _score, top in submissions["alice"][1].values())
     bob_lost = {c for r in per_question if r["student_id"] == "bob" for c in r["lost"].split(";") if c}
     assert bob_lost == set(gs.load_mistakes(A)[0]["loses"])
