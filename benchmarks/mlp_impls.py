@@ -17,7 +17,7 @@ LEARNING_RATE = 0.01
 
 def initial_weights(sizes, dtype, seed=0):
     rng = np.random.default_rng(seed)
-    return [(rng.standard_normal((a, b)).astype(dtype) * np.sqrt(2 / a), np.zeros(b, dtype))
+    return [((rng.standard_normal((a, b)) * np.sqrt(2 / a)).astype(dtype), np.zeros(b, dtype))
             for a, b in zip(sizes[:-1], sizes[1:])]
 
 
@@ -51,15 +51,18 @@ def make_nnlib(sizes, dtype, batch_size):
 
 
 def make_fused_numpy(sizes, dtype, batch_size):
-    """What a careful person writes by hand for this one network: no checks, no layers."""
+    """What a careful person writes by hand for this one network: no checks, no layers,
+    gradient buffers allocated once, one gather per epoch, updates in place."""
     weights = initial_weights(sizes, dtype)
+    grads = [(np.empty_like(W), np.empty_like(b)) for W, b in weights]
     lr = dtype(LEARNING_RATE)
 
     def epoch(X, y, order):
         total = 0.0
-        for idx in batches(order, batch_size):
-            xb, yb = X[idx], y[idx]
-            n = len(idx)
+        Xs, ys = X[order], y[order]
+        for start in range(0, len(order), batch_size):
+            xb, yb = Xs[start:start + batch_size], ys[start:start + batch_size]
+            n = len(yb)
             acts = [xb]
             for W, b in weights[:-1]:
                 z = acts[-1] @ W
@@ -67,27 +70,53 @@ def make_fused_numpy(sizes, dtype, batch_size):
                 np.maximum(z, 0, out=z)
                 acts.append(z)
             W, b = weights[-1]
-            logits = acts[-1] @ W
-            logits += b
-            logits -= logits.max(axis=1, keepdims=True)
-            np.exp(logits, out=logits)
-            logits /= logits.sum(axis=1, keepdims=True)
+            probs = acts[-1] @ W
+            probs += b
+            probs -= probs.max(axis=1, keepdims=True)
+            np.exp(probs, out=probs)
+            probs /= probs.sum(axis=1, keepdims=True)
             rows = np.arange(n)
-            total += float(-np.log(logits[rows, yb]).mean())
-            logits[rows, yb] -= 1
-            delta = logits
-            delta /= n
+            total += float(-np.log(probs[rows, yb]).mean())
+            probs[rows, yb] -= 1
+            probs /= n
+            delta = probs
             for layer in range(len(weights) - 1, -1, -1):
-                W, b = weights[layer]
+                (W, b), (dW, db) = weights[layer], grads[layer]
                 a = acts[layer]
+                np.matmul(a.T, delta, out=dW)
+                np.sum(delta, axis=0, out=db)
                 if layer > 0:
-                    da = delta @ W.T
+                    da = delta @ W.T  # with the weights before this step's update
                     da *= a > 0
-                W -= lr * (a.T @ delta)
-                b -= lr * delta.sum(axis=0)
+                dW *= lr
+                W -= dW
+                db *= lr
+                b -= db
                 if layer > 0:
                     delta = da
         return total
+
+    return epoch
+
+
+def make_matmuls_only(sizes, dtype, batch_size):
+    """Only the matrix products of an epoch (forward, dW, dx), same shapes: the BLAS floor."""
+    weights = initial_weights(sizes, dtype)
+    grads = [np.empty_like(W) for W, _ in weights]
+
+    def epoch(X, y, order):
+        Xs = X[order]
+        for start in range(0, len(order), batch_size):
+            acts = [Xs[start:start + batch_size]]
+            for W, _ in weights:
+                acts.append(acts[-1] @ W)
+            delta = acts[-1]
+            for layer in range(len(weights) - 1, -1, -1):
+                W = weights[layer][0]
+                np.matmul(acts[layer].T, delta, out=grads[layer])
+                if layer > 0:
+                    delta = delta @ W.T
+        return 0.0
 
     return epoch
 

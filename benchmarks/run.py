@@ -60,7 +60,8 @@ def mlp_flops(sizes, n_examples):
 
 
 def bench_mlps(repeats, with_torch):
-    impls = {"nnlib": mlp_impls.make_nnlib, "numpy": mlp_impls.make_fused_numpy}
+    impls = {"nnlib": mlp_impls.make_nnlib, "numpy": mlp_impls.make_fused_numpy,
+             "matmuls": mlp_impls.make_matmuls_only}
     if with_torch:
         import torch
         torch.set_num_threads(blas_threads())
@@ -120,7 +121,8 @@ def main():
     lines.append(f"GEMM 2048x2048: float32 {peak[np.float32]:.1f} GFLOP/s, float64 {peak[np.float64]:.1f} GFLOP/s\n")
 
     lines.append("## One training epoch (min / median of %d interleaved repeats, seconds)\n" % repeats)
-    head = "| MLP | batch | dtype | nnlib | fused numpy | torch | nnlib/numpy | nnlib/torch | nnlib GFLOP/s | % of GEMM |"
+    head = ("| MLP | batch | dtype | nnlib | fused numpy | torch | matmuls only | nnlib/numpy | nnlib/torch "
+            "| nnlib GFLOP/s | % of GEMM | % of matmuls-only |")
     lines += [head, "|" + "---|" * (head.count("|") - 1)]
     for sizes, batch, dtype, n, times in bench_mlps(repeats, with_torch):
         best = {k: min(v) for k, v in times.items()}
@@ -129,8 +131,9 @@ def main():
         cell = lambda k: f"{best[k]:.4f} / {med[k]:.4f}" if k in best else "n/a"
         vs_torch = f"{best['nnlib'] / best['torch']:.2f}" if "torch" in best else "n/a"
         lines.append(f"| {'-'.join(map(str, sizes))} | {batch} | {np.dtype(dtype).name} | {cell('nnlib')} | "
-                     f"{cell('numpy')} | {cell('torch')} | {best['nnlib'] / best['numpy']:.2f} | {vs_torch} | "
-                     f"{gflops:.1f} | {100 * gflops / peak[dtype]:.0f} % |")
+                     f"{cell('numpy')} | {cell('torch')} | {cell('matmuls')} | {best['nnlib'] / best['numpy']:.2f} | "
+                     f"{vs_torch} | {gflops:.1f} | {100 * gflops / peak[dtype]:.0f} % | "
+                     f"{100 * best['matmuls'] / best['nnlib']:.0f} % |")
 
     if not args.quick:
         chapters = bench_chapters()

@@ -8,7 +8,9 @@ Every layer has
   ``x`` in place between ``forward`` and ``backward``);
 * ``backward(dout) -> dx`` given ``dout = ∂C/∂out``; it fills ``self.grads`` (same keys as
   ``self.params``, empty for parameter-free layers) and returns ``dx = ∂C/∂x``; calling it
-  before ``forward`` raises ``RuntimeError``;
+  before ``forward`` raises ``RuntimeError``. ``backward(dout, input_grad=False)`` fills the
+  gradients but skips ``dx`` and returns ``None``: the first layer of a model has no one to pass
+  ``dx`` to, and for a ``Dense`` layer on wide inputs that product is a third of the backward work;
 * ``config()``: the constructor's keyword arguments as a JSON-able dict (never the rng).
 
 A model is rebuilt from JSON as ``LAYERS[name](**config, rng=rng)``: every layer accepts an
@@ -128,13 +130,13 @@ class Dense(Layer):
         out += self.params["b"]
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         """dout: (N, n_out) -> dx: (N, n_in); fills grads["W"], grads["b"]."""
         x = self._cached()
         dout = self._check_dout(dout, (x.shape[0], self.n_out))
         np.matmul(x.T, dout, out=self.grads["W"])
         np.sum(dout, axis=0, out=self.grads["b"])
-        return dout @ self.params["W"].T
+        return dout @ self.params["W"].T if input_grad else None
 
     def config(self):
         return {"n_in": self.n_in, "n_out": self.n_out, "init": self.init, "dtype": self.dtype.name}
@@ -162,10 +164,10 @@ class Sigmoid(_Elementwise):
         self.cache = out
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         a = self._cached()
         dout = self._check_dout(dout, a.shape)
-        return dout * a * (1 - a)
+        return dout * a * (1 - a) if input_grad else None
 
 
 class Tanh(_Elementwise):
@@ -180,10 +182,10 @@ class Tanh(_Elementwise):
         self.cache = out
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         a = self._cached()
         dout = self._check_dout(dout, a.shape)
-        return dout * (1 - a * a)
+        return dout * (1 - a * a) if input_grad else None
 
 
 class ReLU(_Elementwise):
@@ -199,10 +201,10 @@ class ReLU(_Elementwise):
         self.cache = out > 0          # same as z > 0
         return out
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         mask = self._cached()
         dout = self._check_dout(dout, mask.shape)
-        return dout * mask
+        return dout * mask if input_grad else None
 
 
 class LeakyReLU(_Elementwise):
@@ -226,10 +228,10 @@ class LeakyReLU(_Elementwise):
         self.cache = x = np.asarray(x)
         return activations.leaky_relu(x, slope=self.slope)
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         z = self._cached()
         dout = self._check_dout(dout, z.shape)
-        return dout * activations.leaky_relu_grad(z, slope=self.slope)
+        return dout * activations.leaky_relu_grad(z, slope=self.slope) if input_grad else None
 
     def config(self):
         return {"slope": self.slope}
@@ -256,10 +258,10 @@ class ELU(_Elementwise):
         self.cache = x = np.asarray(x)
         return activations.elu(x, alpha=self.alpha)
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         z = self._cached()
         dout = self._check_dout(dout, z.shape)
-        return dout * activations.elu_grad(z, alpha=self.alpha)
+        return dout * activations.elu_grad(z, alpha=self.alpha) if input_grad else None
 
     def config(self):
         return {"alpha": self.alpha}
@@ -306,12 +308,12 @@ class PReLU(Layer):
         self.cache = x
         return np.where(x > 0, x, self.params["alpha"] * x)
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         z = self._cached()
         dout = self._check_dout(dout, z.shape)
         neg = z <= 0
         np.sum(dout * z * neg, axis=0, out=self.grads["alpha"])
-        return np.where(neg, self.params["alpha"] * dout, dout)
+        return np.where(neg, self.params["alpha"] * dout, dout) if input_grad else None
 
     def config(self):
         return {"n_units": self.n_units, "init_slope": self.init_slope, "dtype": self.dtype.name}
@@ -375,13 +377,13 @@ class Maxout(Layer):
         self.cache = (x, winner)
         return np.take_along_axis(z, winner[None], axis=0)[0]
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         x, winner = self._cached()
         dout = self._check_dout(dout, winner.shape)
         dz = (np.arange(self.pieces)[:, None, None] == winner) * dout  # (pieces, N, n_out)
         np.matmul(x.T, dz, out=self.grads["W"])
         np.sum(dz, axis=1, out=self.grads["b"])
-        return np.matmul(dz, self.params["W"].transpose(0, 2, 1)).sum(axis=0)
+        return np.matmul(dz, self.params["W"].transpose(0, 2, 1)).sum(axis=0) if input_grad else None
 
     def config(self):
         return {"n_in": self.n_in, "n_out": self.n_out, "pieces": self.pieces,
@@ -443,10 +445,10 @@ class Dropout(Layer):
         self.cache = x.shape
         return x if self.mask is None else x * self.mask
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         shape = self._cached()
         dout = self._check_dout(dout, shape)
-        return dout if self.mask is None else dout * self.mask
+        return (dout if self.mask is None else dout * self.mask) if input_grad else None
 
     def config(self):
         return {"drop_prob": self.drop_prob}

@@ -62,14 +62,16 @@ class Sequential:
             x = layer.forward(x, training=training)
         return x
 
-    def backward(self, dout):
+    def backward(self, dout, input_grad=True):
         r"""dout = :math:`\partial C/\partial a^L` -> :math:`\partial C/\partial x`; fills every layer's ``grads``.
 
         Must follow a ``forward`` on the same batch (each layer uses what it cached).
+        ``input_grad=False`` (what ``fit`` uses) skips :math:`\partial C/\partial x`, which
+        training never needs, and returns ``None``.
         """
-        for layer in reversed(self.layers):
+        for layer in reversed(self.layers[1:]):
             dout = layer.backward(dout)
-        return dout
+        return self.layers[0].backward(dout, input_grad=input_grad)
 
     def predict(self, x, batch_size=1024):
         """Outputs for x (N, D) in test mode (``training=False``), ``batch_size`` rows at a time.

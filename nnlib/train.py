@@ -369,7 +369,7 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
                 yb = y_epoch[start:start + batch_size]
                 out = model.forward(xb, training=True)
                 batch_loss = loss_fn(out, yb)
-                model.backward(loss_grad(out, yb))
+                model.backward(loss_grad(out, yb), input_grad=False)  # dC/dx is not needed
                 params, grads = model.params, model.grads
                 if regularizer is not None:
                     regularizer.add_to_grads(params, grads)

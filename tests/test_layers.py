@@ -317,3 +317,22 @@ def test_dropout_keeps_any_input_shape(rng):
     assert out.shape == x.shape
     kept = out != 0
     np.testing.assert_allclose(out[kept], x[kept] / 0.75, rtol=1e-15)
+
+
+@pytest.mark.parametrize("make", [
+    lambda rng: layers.Dense(4, 3, rng=rng), lambda rng: layers.Maxout(4, 3, 2, rng=rng),
+    lambda rng: layers.PReLU(4), lambda rng: layers.ReLU(), lambda rng: layers.Tanh(),
+    lambda rng: layers.Sigmoid(), lambda rng: layers.LeakyReLU(0.1), lambda rng: layers.ELU(),
+    lambda rng: layers.Dropout(0.3, rng=rng)])
+def test_backward_without_input_grad_fills_the_same_grads_and_returns_none(make):
+    rng = np.random.default_rng(7)
+    layer = make(rng)
+    x = rng.standard_normal((5, 4))
+    out = layer.forward(x, training=False)
+    dout = rng.standard_normal(out.shape)
+    dx = layer.backward(dout)
+    full = {k: g.copy() for k, g in layer.grads.items()}
+    assert dx.shape == x.shape
+    assert layer.backward(dout, input_grad=False) is None
+    for k, g in layer.grads.items():
+        assert np.array_equal(g, full[k])
