@@ -2,7 +2,7 @@
 limit, the run time of every chapter, and (when grading exists) autograding.
 
     python -m benchmarks.run            # everything; writes benchmarks/results.md
-    python -m benchmarks.run --quick    # fewer repeats, no chapters or grading
+    python -m benchmarks.run --quick    # fewer repeats, no chapters or grading; prints only
 
 Not part of the test suite: timings are reported as ratios measured in the same run,
 interleaved (every implementation once per repeat), as min and median over repeats.
@@ -103,7 +103,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="3 repeats; skip chapters and grading")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--no-torch", action="store_true")
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results.md"))
+    parser.add_argument("--out", default=None,
+                        help="file for the table (default benchmarks/results.md; --quick writes none)")
     args = parser.parse_args()
     repeats = args.repeats or (3 if args.quick else 7)
     try:
@@ -149,8 +150,10 @@ def main():
 
     text = "\n".join(lines) + "\n"
     print(text)
-    Path(args.out).write_text(text)
-    print(f"written to {args.out}")
+    out = args.out or (None if args.quick else ROOT / "benchmarks" / "results.md")
+    if out:
+        Path(out).write_text(text)
+        print(f"written to {out}")
 
 
 if __name__ == "__main__":
