@@ -34,15 +34,19 @@ def rewrite(path, change):
         np.savez(f, **entries)
 
 
+def redigest(entries, meta_text):
+    """Store ``meta_text`` as the JSON and a digest that matches it and the arrays (a 'valid' forgery)."""
+    entries[io._META] = np.array(meta_text)
+    arrays = {k: v for k, v in entries.items() if k not in (io._META, io._DIGEST)}
+    entries[io._DIGEST] = np.array(io._digest(meta_text, arrays))
+
+
 def rewrite_meta(path, change):
     """Edit the JSON and recompute the digest: a well-formed file with wrong content."""
     def edit(entries):
         meta = json.loads(str(entries[io._META]))
         change(meta)
-        text = json.dumps(meta)
-        entries[io._META] = np.array(text)
-        arrays = {k: v for k, v in entries.items() if k not in (io._META, io._DIGEST)}
-        entries[io._DIGEST] = np.array(io._digest(text, arrays))
+        redigest(entries, json.dumps(meta))
     rewrite(path, edit)
 
 
@@ -283,10 +287,7 @@ def test_json_that_does_not_parse(saved):
     path, _ = saved
 
     def edit(entries):
-        text = "{not json"
-        entries[io._META] = np.array(text)
-        arrays = {k: v for k, v in entries.items() if k not in (io._META, io._DIGEST)}
-        entries[io._DIGEST] = np.array(io._digest(text, arrays))
+        redigest(entries, "{not json")
     rewrite(path, edit)
     with pytest.raises(io.CorruptSaveError, match=r"could not parse the JSON in .*model.npz"):
         io.load_model(path)
@@ -297,9 +298,7 @@ def test_missing_parameter_array(saved):
 
     def edit(entries):
         del entries["params/3.b"]
-        meta_text = str(entries[io._META])
-        arrays = {k: v for k, v in entries.items() if k not in (io._META, io._DIGEST)}
-        entries[io._DIGEST] = np.array(io._digest(meta_text, arrays))
+        redigest(entries, str(entries[io._META]))
     rewrite(path, edit)
     with pytest.raises(io.CorruptSaveError, match=r"expected the arrays \['0.W', '0.b', '3.W', '3.b'\] listed in .*, got \['0.W', '0.b', '3.W'\]"):
         io.load_model(path)
