@@ -288,3 +288,72 @@ class Adam(Optimizer):
 
 
 OPTIMIZERS = {cls.__name__: cls for cls in (SGD, AdaGrad, RMSProp, Adam)}
+
+
+class AdamW(Adam):
+    r"""AdamW: Adam with **decoupled** weight decay (Loshchilov and Hutter, 2019; chapter 09).
+
+    .. math::
+
+        \theta \leftarrow (1 - \eta\lambda)\,\theta \;-\; \eta\, \frac{\hat m}{\sqrt{\hat v} + \epsilon},
+
+    with :math:`m, v, \hat m, \hat v` the moments of Adam, computed from the data gradient
+    :math:`g` alone. Adam with an L2 penalty instead feeds :math:`g + \lambda\theta` into the
+    moments, so the decay :math:`\lambda\theta` is divided by :math:`\sqrt{\hat v}` like the
+    rest: weights with large gradients decay less, and the step on the penalty does not scale
+    with :math:`\theta`. Here the decay is a fixed fraction :math:`\eta\lambda` of every decayed
+    weight per step, whatever its gradient (with plain SGD the two are the same thing; chapter
+    09 compares them under Adam). The decay uses the weights before the step; the factor
+    :math:`1 - \eta\lambda` follows a learning-rate schedule.
+
+    Parameters
+    ----------
+    learning_rate : float > 0 or schedule (default 1e-3)
+    weight_decay : float >= 0 (default 0.01)
+        :math:`\lambda`; with ``weight_decay=0`` this is Adam. :math:`\eta\lambda` must stay
+        below 1 (else the factor flips the sign of the weights).
+    decay_keys : list of str or None (default None)
+        The params keys to decay (e.g. ``["0.W", "2.W"]``, leaving biases alone, as chapter 09
+        advises); None decays every array given to ``update``.
+    beta1, beta2, eps : as for Adam.
+
+    State: ``{"step", "m", "v"}``, the same as Adam's.
+    """
+
+    def __init__(self, learning_rate=1e-3, weight_decay=0.01, decay_keys=None, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(learning_rate, beta1=beta1, beta2=beta2, eps=eps)
+        if not (isinstance(weight_decay, (int, float, np.floating, np.integer)) and np.isfinite(weight_decay)
+                and weight_decay >= 0):
+            raise ValueError(f"AdamW expected weight_decay >= 0, got {weight_decay!r}")
+        if decay_keys is not None and (isinstance(decay_keys, str) or not all(isinstance(k, str) for k in decay_keys)):
+            raise ValueError(f"AdamW expected decay_keys to be None or a list of params keys, got {decay_keys!r}")
+        self.weight_decay = float(weight_decay)
+        self.decay_keys = None if decay_keys is None else list(decay_keys)
+        if not callable(self.learning_rate):
+            self._check_factor(self.learning_rate)
+
+    def _check_factor(self, lr):
+        if lr * self.weight_decay >= 1:
+            raise ValueError(f"AdamW expected learning_rate * weight_decay < 1 (the decay factor 1 - eta lambda "
+                             f"must stay positive), got {lr!r} * {self.weight_decay!r}")
+
+    def update(self, params, grads, state):
+        """Decay the chosen weights by (1 - eta lambda), then take Adam's step on ``grads``."""
+        where = "AdamW.update"
+        self._check(params, grads, state, where)
+        keys = list(params) if self.decay_keys is None else self.decay_keys
+        missing = [k for k in keys if k not in params]
+        if missing:
+            raise ValueError(f"{where} expected params to have the decay_keys {missing}, got keys {sorted(params)}")
+        lr = self.rate(state["step"])
+        self._check_factor(lr)
+        for k in keys:
+            params[k] *= 1.0 - lr * self.weight_decay
+        return super().update(params, grads, state)
+
+    def _hyper(self):
+        return {"weight_decay": self.weight_decay, "decay_keys": self.decay_keys, **super()._hyper()}
+
+
+__all__.append("AdamW")
+OPTIMIZERS["AdamW"] = AdamW
