@@ -21,7 +21,11 @@ def sigmoid(z):
     Never overflows: for :math:`z < 0` it uses the equal form :math:`e^{z} / (1 + e^{z})`,
     so ``exp`` is only ever taken of a non-positive number.
     """
-    z = _z(z, "sigmoid")
+    return _sigmoid(_z(z, "sigmoid"))
+
+
+def _sigmoid(z):
+    """sigmoid of an already validated array (the Sigmoid layer and the logit losses)."""
     e = np.exp(-np.abs(z))  # in (0, 1]: no overflow for any z
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
@@ -73,6 +77,10 @@ def elu(z, alpha=1.0):
     r""":math:`z` for :math:`z > 0`, else :math:`\alpha(e^{z} - 1)`; chapter 02."""
     z = _z(z, "elu")
     check_positive(alpha, "alpha", "elu")
+    return _elu(z, alpha)
+
+
+def _elu(z, alpha):
     # expm1 of min(z, 0): exp is never taken of a large positive number
     return np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0))).astype(z.dtype, copy=False)
 
@@ -81,6 +89,10 @@ def elu_grad(z, alpha=1.0):
     r""":math:`1` for :math:`z > 0`, else :math:`\alpha e^{z}`."""
     z = _z(z, "elu_grad")
     check_positive(alpha, "alpha", "elu_grad")
+    return _elu_grad(z, alpha)
+
+
+def _elu_grad(z, alpha):
     return np.where(z > 0, 1, alpha * np.exp(np.minimum(z, 0))).astype(z.dtype, copy=False)
 
 

@@ -13,6 +13,13 @@ Every layer has
   ``dx`` to, and for a ``Dense`` layer on wide inputs that product is a third of the backward work;
 * ``config()``: the constructor's keyword arguments as a JSON-able dict (never the rng).
 
+Checks happen where you call in: a layer's ``forward`` checks ``x`` (an array of real
+numbers, finite, the layer's width) and its ``backward`` checks ``dout`` (real floats, finite,
+the shape of the layer's output), naming the layer and what it got. Integer, bool and float16
+arrays are converted to float64 first (float16 overflows at 65504, so nnlib never computes in
+it); complex arrays are refused. A ``Sequential`` model checks only at its ends: the layers
+inside run their unchecked ``_forward`` / ``_backward`` on what the previous layer produced.
+
 A model is rebuilt from JSON as ``LAYERS[name](**config, rng=rng)``: every layer accepts an
 ``rng`` keyword; layers that draw random numbers (``Dense``, ``Maxout``, ``Dropout``) need a
 ``numpy.random.Generator`` there, the others ignore it. The loaded arrays then overwrite
@@ -32,14 +39,23 @@ from ._checks import (as_float_array, check_finite, check_float_dtype, check_pos
                       check_probability, check_rng)
 from .initializers import INITIALIZERS
 
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def unchecked(layer, method):
+    """``layer._forward`` / ``layer._backward`` when the layer uses ``Layer``'s checked entry
+    point unchanged (the model has already checked what it passes in), else the public method."""
+    if getattr(type(layer), method, None) is getattr(Layer, method):
+        return getattr(layer, "_" + method)
+    return getattr(layer, method)
+
 __all__ = ["Dense", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Maxout",
            "Dropout", "LAYERS"]
 
 
 def _check_input(x, n_in, where):
     """Cheap check of a layer input: an ndarray of shape (N, n_in) with finite entries."""
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
-        x = as_float_array(x, "x", where)  # lists and integer arrays become float64
+    x = as_float_array(x, "x", where)  # lists, integer, bool and float16 arrays become float64
     if x.ndim != 2 or x.shape[1] != n_in:
         raise ValueError(f"{where} expected x of shape (N, {n_in}), got {x.shape}")
     check_finite(x, "x", where)
@@ -47,12 +63,33 @@ def _check_input(x, n_in, where):
 
 
 class Layer:
-    """What every layer shares: empty params/grads, the cache, the backward-before-forward error."""
+    """What every layer shares: empty params/grads, the cache, the checked entry points.
+
+    A subclass writes the math in ``_forward(x, training)`` and ``_backward(dout, input_grad)``
+    and says what it expects in ``_check_x(x)`` and ``_dout_shape()``; the public ``forward``
+    and ``backward`` below check, then call them. (A layer may also override ``forward`` and
+    ``backward`` themselves; a model then calls those.)
+    """
 
     def __init__(self):
         self.params = {}
         self.grads = {}
         self.cache = None
+
+    def forward(self, x, training=False):
+        return self._forward(self._check_x(x), training)
+
+    def backward(self, dout, input_grad=True):
+        return self._backward(self._check_dout(dout, self._dout_shape()), input_grad)
+
+    def _check_x(self, x):
+        """Any shape of finite real numbers (the elementwise layers)."""
+        x = as_float_array(x, "x", type(self).__name__)
+        check_finite(x, "x", type(self).__name__)
+        return x
+
+    def _dout_shape(self):
+        return self._cached().shape
 
     def config(self):
         return {}
@@ -63,9 +100,13 @@ class Layer:
         return self.cache
 
     def _check_dout(self, dout, shape):
-        if not isinstance(dout, np.ndarray) or dout.shape != shape:
-            got = dout.shape if isinstance(dout, np.ndarray) else type(dout).__name__
-            raise ValueError(f"{type(self).__name__}.backward expected dout of shape {shape}, got {got}")
+        """dout: real floats (ints and float16 become float64), finite, of the given shape."""
+        where = f"{type(self).__name__}.backward"
+        if not (isinstance(dout, np.ndarray) and dout.dtype in _FLOATS):
+            dout = as_float_array(dout, "dout", where)
+        if dout.shape != shape:
+            raise ValueError(f"{where} expected dout of shape {shape}, got {dout.shape}")
+        check_finite(dout, "dout", where)
         return dout
 
     def __repr__(self):
@@ -120,9 +161,14 @@ class Dense(Layer):
                        "b": np.zeros(self.n_out, dtype=self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
-    def forward(self, x, training=False):
+    def _check_x(self, x):
+        return _check_input(x, self.n_in, "Dense")
+
+    def _dout_shape(self):
+        return (self._cached().shape[0], self.n_out)
+
+    def _forward(self, x, training=False):
         """x: (N, n_in) -> out: (N, n_out)."""
-        x = _check_input(x, self.n_in, "Dense")
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
         self.cache = x
@@ -130,10 +176,9 @@ class Dense(Layer):
         out += self.params["b"]
         return out
 
-    def backward(self, dout, input_grad=True):
+    def _backward(self, dout, input_grad=True):
         """dout: (N, n_out) -> dx: (N, n_in); fills grads["W"], grads["b"]."""
-        x = self._cached()
-        dout = self._check_dout(dout, (x.shape[0], self.n_out))
+        x = self.cache
         np.matmul(x.T, dout, out=self.grads["W"])
         np.add.reduce(dout, axis=0, out=self.grads["b"])  # the sum over the batch, minus np.sum's wrapper cost
         return dout @ self.params["W"].T if input_grad else None
@@ -159,14 +204,13 @@ class Sigmoid(_Elementwise):
     (chapter 02, chapter 03), so the cache holds the output :math:`a`, not :math:`z`.
     """
 
-    def forward(self, x, training=False):
-        out = activations.sigmoid(x)
+    def _forward(self, x, training=False):
+        out = activations._sigmoid(x)
         self.cache = out
         return out
 
-    def backward(self, dout, input_grad=True):
-        a = self._cached()
-        dout = self._check_dout(dout, a.shape)
+    def _backward(self, dout, input_grad=True):
+        a = self.cache
         return dout * a * (1 - a) if input_grad else None
 
 
@@ -177,14 +221,13 @@ class Tanh(_Elementwise):
     so the cache holds the output :math:`a`.
     """
 
-    def forward(self, x, training=False):
-        out = activations.tanh(x)
+    def _forward(self, x, training=False):
+        out = np.tanh(x)
         self.cache = out
         return out
 
-    def backward(self, dout, input_grad=True):
-        a = self._cached()
-        dout = self._check_dout(dout, a.shape)
+    def _backward(self, dout, input_grad=True):
+        a = self.cache
         return dout * (1 - a * a) if input_grad else None
 
 
@@ -196,15 +239,13 @@ class ReLU(_Elementwise):
     :math:`\mathbb 1[z > 0]`.
     """
 
-    def forward(self, x, training=False):
-        out = activations.relu(x)
+    def _forward(self, x, training=False):
+        out = np.maximum(x, 0)
         self.cache = out > 0          # same as z > 0
         return out
 
-    def backward(self, dout, input_grad=True):
-        mask = self._cached()
-        dout = self._check_dout(dout, mask.shape)
-        return dout * mask if input_grad else None
+    def _backward(self, dout, input_grad=True):
+        return dout * self.cache if input_grad else None
 
 
 class LeakyReLU(_Elementwise):
@@ -224,14 +265,13 @@ class LeakyReLU(_Elementwise):
         check_positive(slope, "slope", "LeakyReLU")
         self.slope = float(slope)
 
-    def forward(self, x, training=False):
-        self.cache = x = np.asarray(x)
-        return activations.leaky_relu(x, slope=self.slope)
+    def _forward(self, x, training=False):
+        self.cache = x
+        return np.where(x > 0, x, self.slope * x).astype(x.dtype, copy=False)
 
-    def backward(self, dout, input_grad=True):
-        z = self._cached()
-        dout = self._check_dout(dout, z.shape)
-        return dout * activations.leaky_relu_grad(z, slope=self.slope) if input_grad else None
+    def _backward(self, dout, input_grad=True):
+        z = self.cache
+        return dout * np.where(z > 0, 1, self.slope).astype(z.dtype) if input_grad else None
 
     def config(self):
         return {"slope": self.slope}
@@ -254,14 +294,12 @@ class ELU(_Elementwise):
         check_positive(alpha, "alpha", "ELU")
         self.alpha = float(alpha)
 
-    def forward(self, x, training=False):
-        self.cache = x = np.asarray(x)
-        return activations.elu(x, alpha=self.alpha)
+    def _forward(self, x, training=False):
+        self.cache = x
+        return activations._elu(x, self.alpha)
 
-    def backward(self, dout, input_grad=True):
-        z = self._cached()
-        dout = self._check_dout(dout, z.shape)
-        return dout * activations.elu_grad(z, alpha=self.alpha) if input_grad else None
+    def _backward(self, dout, input_grad=True):
+        return dout * activations._elu_grad(self.cache, self.alpha) if input_grad else None
 
     def config(self):
         return {"alpha": self.alpha}
@@ -303,14 +341,15 @@ class PReLU(Layer):
         self.params = {"alpha": np.full(self.n_units, self.init_slope, dtype=self.dtype)}
         self.grads = {"alpha": np.zeros(self.n_units, dtype=self.dtype)}
 
-    def forward(self, x, training=False):
-        x = _check_input(x, self.n_units, "PReLU")
+    def _check_x(self, x):
+        return _check_input(x, self.n_units, "PReLU")
+
+    def _forward(self, x, training=False):
         self.cache = x
         return np.where(x > 0, x, self.params["alpha"] * x)
 
-    def backward(self, dout, input_grad=True):
-        z = self._cached()
-        dout = self._check_dout(dout, z.shape)
+    def _backward(self, dout, input_grad=True):
+        z = self.cache
         neg = z <= 0
         np.sum(dout * z * neg, axis=0, out=self.grads["alpha"])
         return np.where(neg, self.params["alpha"] * dout, dout) if input_grad else None
@@ -366,9 +405,14 @@ class Maxout(Layer):
         self.params = {"W": W, "b": np.zeros((self.pieces, self.n_out), dtype=self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
-    def forward(self, x, training=False):
+    def _check_x(self, x):
+        return _check_input(x, self.n_in, "Maxout")
+
+    def _dout_shape(self):
+        return self._cached()[1].shape
+
+    def _forward(self, x, training=False):
         """x: (N, n_in) -> out: (N, n_out)."""
-        x = _check_input(x, self.n_in, "Maxout")
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
         z = np.matmul(x, self.params["W"])           # (pieces, N, n_out)
@@ -377,9 +421,8 @@ class Maxout(Layer):
         self.cache = (x, winner)
         return np.take_along_axis(z, winner[None], axis=0)[0]
 
-    def backward(self, dout, input_grad=True):
-        x, winner = self._cached()
-        dout = self._check_dout(dout, winner.shape)
+    def _backward(self, dout, input_grad=True):
+        x, winner = self.cache
         dz = (np.arange(self.pieces)[:, None, None] == winner) * dout  # (pieces, N, n_out)
         np.matmul(x.T, dz, out=self.grads["W"])
         np.sum(dz, axis=1, out=self.grads["b"])
@@ -428,9 +471,10 @@ class Dropout(Layer):
         self.mask = None
         self.reuse_mask = False
 
-    def forward(self, x, training=False):
-        x = as_float_array(x, "x", "Dropout")
-        check_finite(x, "x", "Dropout")
+    def _dout_shape(self):
+        return self._cached()
+
+    def _forward(self, x, training=False):
         if not training or self.drop_prob == 0.0:
             self.mask = None
         elif not self.reuse_mask or self.mask is None:
@@ -445,9 +489,7 @@ class Dropout(Layer):
         self.cache = x.shape
         return x if self.mask is None else x * self.mask
 
-    def backward(self, dout, input_grad=True):
-        shape = self._cached()
-        dout = self._check_dout(dout, shape)
+    def _backward(self, dout, input_grad=True):
         return (dout if self.mask is None else dout * self.mask) if input_grad else None
 
     def config(self):

@@ -8,9 +8,14 @@ own ``grads`` on the way (chapter 07).
 import numpy as np
 
 from ._checks import check_positive_int
-from .layers import LAYERS
+from .layers import LAYERS, unchecked
 
 __all__ = ["Sequential"]
+
+
+def _check_training(training, where):
+    if not isinstance(training, (bool, np.bool_)):
+        raise ValueError(f"{where} expected training to be True or False, got {training!r}")
 
 
 class Sequential:
@@ -57,9 +62,19 @@ class Sequential:
         r"""x: (N, D) -> output of the last layer, e.g. (N, K): :math:`a^l = f_l(a^{l-1})`, :math:`a^0 = x`.
 
         ``training=True`` switches on what only happens in training (dropout's random mask).
+        The first layer checks ``x``; the layers after it take what the one before produced
+        without checking it again (their unchecked ``_forward``).
         """
+        _check_training(training, "Sequential.forward")
+        x = self.layers[0].forward(x, training=training)
+        for layer in self.layers[1:]:
+            x = unchecked(layer, "forward")(x, training=training)
+        return x
+
+    def _forward(self, x, training):
+        """forward without any check: for ``fit``, which checked the whole data set once."""
         for layer in self.layers:
-            x = layer.forward(x, training=training)
+            x = unchecked(layer, "forward")(x, training=training)
         return x
 
     def backward(self, dout, input_grad=True):
@@ -67,11 +82,22 @@ class Sequential:
 
         Must follow a ``forward`` on the same batch (each layer uses what it cached).
         ``input_grad=False`` (what ``fit`` uses) skips :math:`\partial C/\partial x`, which
-        training never needs, and returns ``None``.
+        training never needs, and returns ``None``. The last layer checks ``dout``; the ones
+        before it take the gradient the next one computed.
         """
-        for layer in reversed(self.layers[1:]):
-            dout = layer.backward(dout)
-        return self.layers[0].backward(dout, input_grad=input_grad)
+        if not isinstance(input_grad, (bool, np.bool_)):
+            raise ValueError(f"Sequential.backward expected input_grad to be True or False, got {input_grad!r}")
+        if len(self.layers) == 1:
+            return self.layers[0].backward(dout, input_grad=input_grad)
+        dout = self.layers[-1].backward(dout)
+        return self._backward(dout, input_grad, self.layers[-2::-1])
+
+    def _backward(self, dout, input_grad, layers=None):
+        """backward without any check on dout (``fit`` passes the loss gradient nnlib computed)."""
+        layers = self.layers[::-1] if layers is None else layers
+        for layer in layers[:-1]:
+            dout = unchecked(layer, "backward")(dout)
+        return unchecked(layers[-1], "backward")(dout, input_grad=input_grad)
 
     def predict(self, x, batch_size=1024):
         """Outputs for x (N, D) in test mode (``training=False``), ``batch_size`` rows at a time.

@@ -28,7 +28,7 @@ are elementwise.
 """
 import numpy as np
 
-from ._checks import check_finite, check_positive, check_probability
+from ._checks import FLOATS, check_finite, check_positive, check_probability
 from .schedules import SCHEDULES
 
 __all__ = ["SGD", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS"]
@@ -37,10 +37,15 @@ __all__ = ["SGD", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS"]
 def _learning_rate(value, where):
     """Accept a float > 0, a schedule object, or a schedule's saved form {"name", "config"}."""
     if isinstance(value, dict):
-        if set(value) != {"name", "config"} or value["name"] not in SCHEDULES:
+        if (set(value) != {"name", "config"} or not isinstance(value["name"], str)
+                or value["name"] not in SCHEDULES or not isinstance(value["config"], dict)):
             raise ValueError(f"{where} expected learning_rate as {{'name': one of {sorted(SCHEDULES)}, "
-                             f"'config': {{...}}}}, got {value!r}")
-        return SCHEDULES[value["name"]](**value["config"])
+                             f"'config': {{...}}}}, got {value!r:.200}")
+        try:
+            return SCHEDULES[value["name"]](**value["config"])
+        except TypeError as exc:  # unknown or missing keyword
+            raise ValueError(f"{where} expected learning_rate's config to hold the arguments of "
+                             f"{value['name']}, got {sorted(map(str, value['config']))}: {exc}") from exc
     if callable(value):
         if not hasattr(value, "config"):
             raise ValueError(f"{where} expected learning_rate to be a float > 0 or an nnlib.schedules "
@@ -70,9 +75,9 @@ class Optimizer:
         if not isinstance(params, dict):
             raise ValueError(f"{where} expected params to be a dict of arrays, got {type(params).__name__}")
         for k, p in params.items():
-            if not isinstance(p, np.ndarray) or p.dtype.kind != "f":
-                raise ValueError(f"{where} expected params[{k!r}] to be a float ndarray, "
-                                 f"got {type(p).__name__}")
+            if not isinstance(p, np.ndarray) or p.dtype not in FLOATS:
+                raise ValueError(f"{where} expected params[{k!r}] to be a float32 or float64 ndarray, "
+                                 f"got {p.dtype if isinstance(p, np.ndarray) else type(p).__name__}")
         state = {"step": 0}
         for slot in self.slots:
             state[slot] = {k: np.zeros_like(p) for k, p in params.items()}
@@ -80,8 +85,11 @@ class Optimizer:
 
     def update(self, params, grads, state):
         """One step: changes ``params`` and ``state`` arrays in place; returns ``state``."""
-        where = f"{type(self).__name__}.update"
-        self._check(params, grads, state, where)
+        self._check(params, grads, state, f"{type(self).__name__}.update")
+        return self._apply(params, grads, state)
+
+    def _apply(self, params, grads, state):
+        """update without the checks (``fit`` checked the state once; the grads are the model's own)."""
         step = state["step"]
         lr = self.rate(step)
         for k, p in params.items():
@@ -94,20 +102,30 @@ class Optimizer:
             raise ValueError(f"{where} expected params to be a dict of arrays, got {type(params).__name__}")
         if not isinstance(grads, dict):
             raise ValueError(f"{where} expected grads to be a dict of arrays, got {type(grads).__name__}")
-        if not isinstance(state, dict) or not isinstance(state.get("step"), (int, np.integer)):
+        if (not isinstance(state, dict) or isinstance(state.get("step"), bool)
+                or not isinstance(state.get("step"), (int, np.integer)) or state["step"] < 0):
             raise ValueError(f"{where} expected state from {type(self).__name__}.init, got {state!r:.80}")
         for k, p in params.items():
             g = grads.get(k)
             if g is None:
                 raise ValueError(f"{where} expected grads to have key {k!r}, got keys {sorted(grads)}")
-            if not isinstance(g, np.ndarray) or g.shape != p.shape:
-                got = g.shape if isinstance(g, np.ndarray) else type(g).__name__
-                raise ValueError(f"{where} expected grads[{k!r}] of shape {p.shape}, got {got}")
+            if not isinstance(p, np.ndarray) or p.dtype not in FLOATS:
+                raise ValueError(f"{where} expected params[{k!r}] to be a float32 or float64 ndarray, "
+                                 f"got {p.dtype if isinstance(p, np.ndarray) else type(p).__name__}")
+            if not isinstance(g, np.ndarray) or g.shape != p.shape or g.dtype.kind != "f":
+                got = f"shape {g.shape} and dtype {g.dtype}" if isinstance(g, np.ndarray) else type(g).__name__
+                raise ValueError(f"{where} expected grads[{k!r}] of shape {p.shape} (real floats), got {got}")
             check_finite(g, f"grads[{k!r}]", where)
             for slot in self.slots:
-                if k not in state.get(slot, {}):
+                table = state.get(slot)
+                if not isinstance(table, dict) or k not in table:
                     raise ValueError(f"{where} expected state[{slot!r}] to have key {k!r}: "
                                      f"was state made by init(params) on these params?")
+                s = table[k]
+                if not isinstance(s, np.ndarray) or s.shape != p.shape or s.dtype != p.dtype:
+                    got = f"shape {s.shape} and dtype {s.dtype}" if isinstance(s, np.ndarray) else type(s).__name__
+                    raise ValueError(f"{where} expected state[{slot!r}][{k!r}] of shape {p.shape} and dtype "
+                                     f"{p.dtype} like params[{k!r}], got {got}")
 
     def config(self):
         lr = self.learning_rate

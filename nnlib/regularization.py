@@ -108,8 +108,9 @@ class Regularizer:
             raise ValueError(f"Regularizer expected kind in ['l1', 'l2'], got {kind!r}")
         self.kind = kind
         self.strength = _check_strength(strength, "Regularizer")
-        if isinstance(param_keys, str) or not all(isinstance(k, str) for k in param_keys):
-            raise ValueError(f"Regularizer expected param_keys to be a list of str, got {param_keys!r}")
+        if (not isinstance(param_keys, (list, tuple))
+                or not all(isinstance(k, str) for k in param_keys)):
+            raise ValueError(f"Regularizer expected param_keys to be a list of str, got {param_keys!r:.200}")
         self.param_keys = list(param_keys)
 
     def _missing(self, d, name, where):

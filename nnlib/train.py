@@ -12,18 +12,25 @@ r"""The training loop and the numbers that judge it (chapter 12, "Training a net
 ``predict_labels`` apply a trained model to new data.
 """
 from dataclasses import dataclass, field
+import math
 
 import numpy as np
 
-from ._checks import check_labels, check_positive_int, finite_array
-from .losses import LOSSES
+from ._checks import all_finite, check_labels, check_positive_int, finite_array, is_number
+from .losses import _UNCHECKED, LOSSES, _binary_targets
+from .model import Sequential
+from .optimizers import Optimizer
 
-__all__ = ["History", "fit", "evaluate", "predict", "predict_labels", "accuracy", "regression_accuracy"]
+__all__ = ["TrainingDivergedError", "History", "fit", "evaluate", "predict", "predict_labels", "accuracy", "regression_accuracy"]
 
 METRICS = ("accuracy", "regression_accuracy")
 # losses whose targets may be integer class labels (N,) for an (N, K) output
 _LABEL_LOSSES = ("categorical_cross_entropy", "softmax_cross_entropy", "hinge")
 DEFAULT_LAM = 250.0
+
+
+class TrainingDivergedError(ValueError):
+    """``fit`` stopped because the model's outputs or the loss stopped being finite numbers."""
 
 
 # --- metrics -----------------------------------------------------------------------------------
@@ -71,9 +78,14 @@ def accuracy(y_pred, y, threshold=0.5):
     float in [0, 1]
     """
     where = "accuracy"
+    if not (is_number(threshold) and math.isfinite(threshold)):
+        raise ValueError(f"{where} expected threshold to be a finite number, got {threshold!r}")
     y_pred = finite_array(y_pred, "y_pred", where)
-    y = np.asarray(y)
-    if y_pred.ndim not in (1, 2) or y_pred.shape[0] == 0:
+    try:
+        y = np.asarray(y)
+    except Exception as exc:  # ragged lists
+        raise ValueError(f"{where} expected y to be labels or one-hot rows, got {type(y).__name__}") from exc
+    if y_pred.ndim not in (1, 2) or y_pred.shape[0] == 0 or (y_pred.ndim == 2 and y_pred.shape[1] == 0):
         raise ValueError(f"{where} expected y_pred of shape (N, K), (N,) or (N, 1) with N >= 1, "
                          f"got shape {y_pred.shape}")
     n = y_pred.shape[0]
@@ -119,10 +131,14 @@ def regression_accuracy(y_pred, y, lam=DEFAULT_LAM):
     y = finite_array(y, "y", where)
     if y_pred.shape != y.shape or y.size == 0:
         raise ValueError(f"{where} expected y_pred and y of the same non-empty shape, got {y_pred.shape} and {y.shape}")
-    if (isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating))
-            or not np.isfinite(lam) or lam <= 0):
+    if not (is_number(lam) and math.isfinite(lam) and lam > 0):
         raise ValueError(f"{where} expected lam > 0, got {lam!r}")
-    return _n_close(y_pred, y, np.std(y) / lam) / y.size
+    with np.errstate(all="ignore"):  # the spread of targets near 1e308 overflows to inf: nothing is "close"
+        tolerance = np.std(y) / lam
+    if not math.isfinite(tolerance):
+        raise ValueError(f"{where} expected y whose standard deviation is a finite float, got values up to "
+                         f"{np.abs(y).max():.3g}")
+    return _n_close(y_pred, y, tolerance) / y.size
 
 
 # --- checks shared by fit and evaluate ---------------------------------------------------------
@@ -136,8 +152,7 @@ def _loss_pair(loss, where):
 def _check_metric(metric, lam, where):
     if metric is not None and metric not in METRICS:
         raise ValueError(f"{where} expected metric in {list(METRICS)} or None, got {metric!r}")
-    if (isinstance(lam, bool) or not isinstance(lam, (int, float, np.integer, np.floating))
-            or not np.isfinite(lam) or lam <= 0):
+    if not (is_number(lam) and math.isfinite(lam) and lam > 0):
         raise ValueError(f"{where} expected lam > 0, got {lam!r}")
 
 
@@ -150,7 +165,10 @@ def _check_data(model, loss, x, y, where, x_name, y_name):
     x = finite_array(x, x_name, where)
     if x.ndim < 2 or x.shape[0] == 0:
         raise ValueError(f"{where} expected {x_name} of shape (N, D) with N >= 1, got shape {x.shape}")
-    y = np.asarray(y)
+    try:
+        y = np.asarray(y)
+    except Exception as exc:  # ragged lists
+        raise ValueError(f"{where} expected {y_name} to be an array, got {type(y).__name__}") from exc
     if y.ndim == 0 or y.shape[0] != x.shape[0]:
         raise ValueError(f"{where} expected {y_name} with {x.shape[0]} rows like {x_name}, got shape {y.shape}")
     try:
@@ -161,6 +179,8 @@ def _check_data(model, loss, x, y, where, x_name, y_name):
     k = out.shape[1] if out.ndim == 2 else 1
     if loss in _LABEL_LOSSES and y.ndim == 1:
         y = check_labels(y, k, y_name, where)
+        if loss == "categorical_cross_entropy":  # its unchecked form takes one-hot rows
+            y = np.eye(k, dtype=out.dtype)[y]
     elif loss == "hinge":
         raise ValueError(f"{where} expected {y_name} of integer labels with shape ({x.shape[0]},) "
                          f"for loss 'hinge', got shape {y.shape}")
@@ -169,14 +189,21 @@ def _check_data(model, loss, x, y, where, x_name, y_name):
                          f"model's output {out.shape[1:]}, got shape {y.shape}")
     else:
         y = finite_array(y, y_name, where).astype(out.dtype, copy=False)
+        if loss.startswith("binary_cross_entropy"):
+            _binary_targets(y, where)
+        elif loss in _LABEL_LOSSES and y.ndim == 2 and (y.min() < 0 or not np.allclose(y.sum(axis=1), 1)):
+            raise ValueError(f"{where} expected each row of {y_name} to be a probability vector (one-hot), "
+                             f"got row sums from {y.sum(axis=1).min():.4g} to {y.sum(axis=1).max():.4g}")
     return x, y
 
 
-def _check_state(state, params, where):
-    """A resumed optimizer state must hold one array per parameter, of the same shape."""
-    if not isinstance(state, dict) or not isinstance(state.get("step"), (int, np.integer)):
+def _check_state(state, params, where, optimizer=None):
+    """A resumed optimizer state must hold one array per parameter, of the same shape and dtype
+    (and, given the optimizer, exactly its slots)."""
+    if (not isinstance(state, dict) or isinstance(state.get("step"), bool)
+            or not isinstance(state.get("step"), (int, np.integer)) or state["step"] < 0):
         raise ValueError(f"{where} expected state to be an optimizer state "
-                         f"(dict with an int 'step'), got {type(state).__name__}")
+                         f"(dict with an int 'step' >= 0), got {state!r:.80}")
     for slot, arrays in state.items():
         if slot == "step":
             continue
@@ -184,16 +211,25 @@ def _check_state(state, params, where):
             raise ValueError(f"{where} expected state[{slot!r}] to have the model's keys {sorted(params)}, "
                              f"got {sorted(arrays) if isinstance(arrays, dict) else type(arrays).__name__}")
         for key, arr in arrays.items():
-            if not isinstance(arr, np.ndarray) or arr.shape != params[key].shape:
-                got = arr.shape if isinstance(arr, np.ndarray) else type(arr).__name__
-                raise ValueError(f"{where} expected state[{slot!r}][{key!r}] of shape {params[key].shape}, got {got}")
+            p = params[key]
+            if not isinstance(arr, np.ndarray) or arr.shape != p.shape or arr.dtype != p.dtype:
+                got = f"shape {arr.shape} and dtype {arr.dtype}" if isinstance(arr, np.ndarray) else type(arr).__name__
+                raise ValueError(f"{where} expected state[{slot!r}][{key!r}] of shape {p.shape} and dtype {p.dtype}, "
+                                 f"got {got}")
+            if not all_finite(arr):
+                raise ValueError(f"{where} expected state[{slot!r}][{key!r}] to be finite, got NaN or inf")
+    if optimizer is not None and hasattr(optimizer, "slots"):
+        expected = {"step", *optimizer.slots}
+        if set(state) != expected:
+            raise ValueError(f"{where} expected state with the keys {sorted(expected)} of "
+                             f"{type(optimizer).__name__}, got {sorted(map(str, state))}")
 
 
 class _Scorer:
     """Loss and metric of one data set, summed over batches so a full pass gives exact means."""
 
     def __init__(self, loss, metric, y, lam, threshold):
-        self.loss_fn = LOSSES[loss][0]
+        self.loss_fn = _UNCHECKED[loss][0]
         self.metric = metric
         self.threshold = threshold
         # regression_accuracy's tolerance comes from the whole set's targets, not one batch's
@@ -343,10 +379,22 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
                              f"{early_stopping_patience!r}, got validation_data=None")
     if regularizer is not None and not hasattr(regularizer, "add_to_grads"):
         raise ValueError(f"{where} expected regularizer to be an nnlib Regularizer, got {type(regularizer).__name__}")
+    if not isinstance(progress, (bool, np.bool_)):
+        raise ValueError(f"{where} expected progress to be True or False, got {progress!r}")
     if state is None:
         state = optimizer.init(model.params)
     else:
-        _check_state(state, model.params, where)
+        _check_state(state, model.params, where, optimizer)
+
+    # Everything was checked above, once: the loop calls the unchecked forms (the model's
+    # _forward/_backward, the loss arithmetic, the optimizer's _apply), and only watches for
+    # divergence (outputs or loss no longer finite).
+    if isinstance(model, Sequential):
+        forward, backward = model._forward, model._backward
+    else:
+        forward, backward = model.forward, model.backward
+    loss_fn, loss_grad = _UNCHECKED[loss]
+    step_fn = optimizer._apply if type(optimizer).update is Optimizer.update else optimizer.update
 
     threshold = _threshold(loss)
     train_scores = _Scorer(loss, metric, y, lam, threshold)
@@ -359,21 +407,27 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
         bar = tqdm(total=epochs, desc="fit", unit="epoch")
 
     n = x.shape[0]
+    errstate = np.errstate(all="ignore")  # overflow is reported as divergence below, not as a warning
+    errstate.__enter__()
     try:
         for epoch in range(epochs):
             order = rng.permutation(n)
             x_epoch, y_epoch = x[order], y[order]  # one gather per epoch; the batches are views
             train_scores.reset()
-            for start in range(0, n, batch_size):
+            for step, start in enumerate(range(0, n, batch_size)):
                 xb = x_epoch[start:start + batch_size]
                 yb = y_epoch[start:start + batch_size]
-                out = model.forward(xb, training=True)
+                out = forward(xb, True)
+                if not all_finite(out):
+                    _diverged(epoch, step, "the model's outputs are not finite")
                 batch_loss = loss_fn(out, yb)
-                model.backward(loss_grad(out, yb), input_grad=False)  # dC/dx is not needed
+                if not math.isfinite(batch_loss):
+                    _diverged(epoch, step, f"the loss is {batch_loss}")
+                backward(loss_grad(out, yb), False)  # dC/dx is not needed
                 params, grads = model.params, model.grads
                 if regularizer is not None:
                     regularizer.add_to_grads(params, grads)
-                state = optimizer.update(params, grads, state)
+                state = step_fn(params, grads, state)
                 train_scores.add(out, yb, batch_loss)
             epoch_loss, epoch_metric = train_scores.result()
             history.loss.append(epoch_loss)
@@ -399,6 +453,7 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
                 history.stopped_early = epoch < epochs - 1
                 break
     finally:
+        errstate.__exit__(None, None, None)
         if bar is not None:
             bar.close()
     if best_params is not None:
@@ -408,11 +463,23 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
     return history
 
 
+def _diverged(epoch, step, what):
+    raise TrainingDivergedError(f"fit: training diverged at epoch {epoch} step {step} ({what}); "
+                                "try a smaller learning rate")
+
+
 def _score(model, x, y, scorer, batch_size):
     scorer.reset()
+    forward = model._forward if isinstance(model, Sequential) else model.forward
     for start in range(0, x.shape[0], batch_size):
-        out = model.forward(x[start:start + batch_size], training=False)
-        scorer.add(out, y[start:start + batch_size])
+        with np.errstate(all="ignore"):
+            out = forward(x[start:start + batch_size], False)
+            finite = all_finite(out)
+            if finite:
+                scorer.add(out, y[start:start + batch_size])
+        if not finite or not math.isfinite(scorer.loss_sum):
+            raise ValueError(f"the model's outputs or loss are not finite on rows {start} to "
+                             f"{start + len(out) - 1}: its parameters are too large (diverged training?)")
     return scorer.result()
 
 
@@ -460,7 +527,6 @@ def predict_labels(model, x, *, threshold=0.5, batch_size=1024):
 
     Use ``threshold=0`` for a model whose single output is a logit.
     """
-    if (isinstance(threshold, bool) or not isinstance(threshold, (int, float, np.integer, np.floating))
-            or not np.isfinite(threshold)):
+    if not (is_number(threshold) and math.isfinite(threshold)):
         raise ValueError(f"predict_labels expected threshold to be a finite number, got {threshold!r}")
     return _labels_from_outputs(predict(model, x, batch_size=batch_size), threshold)

@@ -135,5 +135,5 @@ def test_bad_shapes_and_parameters_are_named():
         act.leaky_relu(np.zeros(3), slope=-0.1)
     with pytest.raises(ValueError, match=r"expected temperature > 0, got 0"):
         act.softmax_with_temperature(np.zeros(3), 0)
-    with pytest.raises(ValueError, match=r"expected z to hold numbers, got dtype <U1"):
+    with pytest.raises(ValueError, match=r"expected z to hold real numbers, got dtype <U1"):
         act.relu(np.array(["a"]))

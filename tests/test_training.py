@@ -293,7 +293,7 @@ GOOD = dict(epochs=1, batch_size=8)
     (dict(optimizer="adam"), r"fit expected optimizer to be an nnlib optimizer \(init, update\), got str"),
     (dict(state={"step": 0, "m": {"0.W": np.zeros(1)}}), r"fit expected state\['m'\] to have the model's keys"),
     (dict(state={"step": 0, "m": {k: np.zeros(1) for k in ("0.W", "0.b", "2.W", "2.b")}}),
-     r"fit expected state\['m'\]\['0.W'\] of shape \(2, 4\), got \(1,\)"),
+     r"fit expected state\['m'\]\['0.W'\] of shape \(2, 4\) and dtype float64, got shape \(1,\)"),
     (dict(regularizer="l2"), r"fit expected regularizer to be an nnlib Regularizer, got str"),
 ])
 def test_fit_rejects_bad_arguments(setup, change, match):
