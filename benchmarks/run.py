@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import mlp_impls
+from benchmarks import bench_conv, mlp_impls
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = [  # (layer widths, batch size, dtype, examples per epoch)
@@ -136,6 +136,8 @@ def main():
                      f"{vs_torch} | {gflops:.1f} | {100 * gflops / peak[dtype]:.0f} % | "
                      f"{100 * best['matmuls'] / best['nnlib']:.0f} % |")
 
+    if with_torch:  # chapter 13: Conv2D against torch.nn.functional.conv2d
+        lines += ["\n## Conv2D forward + backward, 128 digits, 8 filters 3x3 (min of %d repeats)\n" % repeats] + bench_conv.report_lines(repeats, blas_threads())
     if not args.quick:
         chapters = bench_chapters()
         lines.append("\n## Chapter execution (seconds, one run each, kernel start included)\n")

@@ -498,3 +498,6 @@ class Dropout(Layer):
 
 LAYERS = {cls.__name__: cls for cls in
           (Dense, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, PReLU, Maxout, Dropout)}
+
+from .conv import Conv2D, Flatten  # noqa: E402  (conv.py builds on Layer above; chapter 13)
+LAYERS.update(Conv2D=Conv2D, Flatten=Flatten)

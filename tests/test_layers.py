@@ -248,7 +248,7 @@ def test_rebuild_from_json_config(name):
 
 def test_registry_lists_every_layer():
     assert set(layers.LAYERS) == {"Dense", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU",
-                                  "Maxout", "Dropout"}
+                                  "Maxout", "Dropout", "Conv2D", "Flatten"}
 
 
 # ---------------------------------------------------------------- bad input
