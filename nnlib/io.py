@@ -36,6 +36,7 @@ import numpy as np
 from .layers import LAYERS
 from .model import Sequential
 from .optimizers import OPTIMIZERS
+from .preprocessing import TRANSFORMS
 
 __all__ = ["SaveFileError", "CorruptSaveError", "IncompatibleSaveError",
            "save_params", "load_params", "save_model", "load_model"]
@@ -45,6 +46,7 @@ _META = "__nnlib_meta__"
 _DIGEST = "__nnlib_sha256__"
 _PARAMS = "params/"
 _OPT = "opt_state/"
+_TRANSFORM = "transform/"
 _BIT_GENERATORS = ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64")
 
 
@@ -181,7 +183,7 @@ def save_params(path, model):
     _atomic_write(path, {"format": "nnlib.params", "version": FORMAT_VERSION, "params": spec}, arrays)
 
 
-def save_model(path, model, *, optimizer=None, opt_state=None, train_state=None):
+def save_model(path, model, *, optimizer=None, opt_state=None, train_state=None, transform=None):
     """Save a full checkpoint to ``path`` atomically.
 
     Parameters
@@ -201,6 +203,10 @@ def save_model(path, model, *, optimizer=None, opt_state=None, train_state=None)
         their bit generator's state; ``load_model`` returns equivalent generators). A generator
         shared by several places (the shuffling ``rng`` also given to a dropout layer) is saved
         once and comes back shared.
+    transform : fitted Standardizer or MinMaxScaler, optional
+        The input transform the model was trained behind (``nnlib.preprocessing.TRANSFORMS``),
+        saved as its name, ``config()`` and ``fitted_arrays()``; ``load_model`` returns it as
+        ``extra["transform"]``, so new data is scaled with the training statistics.
     """
     where = "save_model"
     path = _check_path(path, where)
@@ -241,6 +247,19 @@ def save_model(path, model, *, optimizer=None, opt_state=None, train_state=None)
         raise ValueError(f"{where} expected train_state to be a dict, got {type(train_state).__name__}")
     meta["train_state"] = _to_json_value(train_state or {}, generators, where, "train_state")
     meta["generators"] = [_encode_rng_state(g.bit_generator.state) for g in generators]
+    meta["transform"] = None
+    if transform is not None:
+        name = type(transform).__name__
+        if TRANSFORMS.get(name) is not type(transform):
+            raise ValueError(f"{where} expected transform from nnlib.preprocessing.TRANSFORMS "
+                             f"({', '.join(TRANSFORMS)}), got {name}")
+        if "transform" in meta["train_state"]:
+            raise ValueError(f"{where} expected train_state without the key 'transform' when transform is given "
+                             "(load_model returns the transform under that key), got both")
+        fitted = transform.fitted_arrays()  # raises for a transform that was never fit
+        meta["transform"] = {"name": name, "config": transform.config(),
+                             "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype.name} for k, v in fitted.items()}}
+        arrays.update({_TRANSFORM + k: v for k, v in fitted.items()})
     _atomic_write(path, meta, arrays)
 
 
@@ -459,7 +478,10 @@ def load_model(path):
                 raise CorruptSaveError(f"{where} found an optimizer state {slot!r} that does not fit "
                                        f"the model: {exc}") from exc
             opt_state[slot] = state
+    transform = _load_transform(arrays, meta.get("transform"), path, where)
     known = {k for k in arrays if k.startswith(_PARAMS)}
+    if transform is not None:
+        known |= {_TRANSFORM + k for k in meta["transform"]["arrays"]}
     if opt_state is not None:
         known |= {f"{_OPT}{slot}/{k}" for slot in opt_state if slot != "step" for k in opt_state[slot]}
     if set(arrays) != known:
@@ -467,4 +489,29 @@ def load_model(path):
     if not isinstance(meta["train_state"], dict):
         raise CorruptSaveError(f"{where} expected train_state to be a dict in {path}, got {meta['train_state']!r:.80}")
     extra = _from_json_value(meta["train_state"], generators, path, where)
+    if transform is not None:
+        if "transform" in extra:
+            raise CorruptSaveError(f"{where} expected train_state without the key 'transform' in {path} "
+                                   "(it also holds a saved transform), got both")
+        extra["transform"] = transform
     return model, optimizer, opt_state, extra
+
+
+def _load_transform(arrays, spec, path, where):
+    """The saved input transform, rebuilt and checked by its class, or None."""
+    if spec is None:
+        return None
+    name = spec.get("name") if isinstance(spec, dict) else None
+    if name not in TRANSFORMS:
+        raise IncompatibleSaveError(f"{where} expected a transform name in {sorted(TRANSFORMS)} in {path}, "
+                                    f"got {name!r:.80}")
+    if not isinstance(spec.get("arrays"), dict):
+        raise CorruptSaveError(f"{where} expected the transform's array table in {path}, got {spec.get('arrays')!r:.80}")
+    fitted = {k[len(_TRANSFORM):]: v for k, v in arrays.items() if k.startswith(_TRANSFORM)}
+    if set(fitted) != set(spec["arrays"]):
+        raise CorruptSaveError(f"{where} expected the transform arrays {sorted(spec['arrays'])} listed in {path}, "
+                               f"got {sorted(fitted)}")
+    try:
+        return TRANSFORMS[name].from_fitted(spec.get("config"), fitted)
+    except ValueError as exc:
+        raise CorruptSaveError(f"{where} could not rebuild the transform {name} from {path}: {exc}") from exc

@@ -5,7 +5,7 @@ import os
 import numpy as np
 import pytest
 
-from nnlib import datasets, io, layers, optimizers, train
+from nnlib import datasets, io, layers, optimizers, preprocessing, train
 from nnlib.model import Sequential
 
 
@@ -367,3 +367,78 @@ def test_a_missing_file_is_not_a_value_error(tmp_path):
         io.load_model(tmp_path / "nowhere.npz")
     with pytest.raises(ValueError, match=r"load_model expected path to be a str or os.PathLike, got NoneType"):
         io.load_model(None)
+
+
+# --- the fitted input transform --------------------------------------------------------------
+
+@pytest.mark.parametrize("cls", [preprocessing.Standardizer, preprocessing.MinMaxScaler])
+def test_the_fitted_transform_round_trips_exactly(tmp_path, rng, data, cls):
+    X, _ = data
+    scaler = cls().fit(X) if cls is preprocessing.Standardizer else cls(feature_range=(-1, 1)).fit(X)
+    model = build(rng)
+    path = tmp_path / "model.npz"
+    io.save_model(path, model, transform=scaler, train_state={"epoch": 3})
+    loaded, _, _, extra = io.load_model(path)
+    assert set(extra) == {"epoch", "transform"} and extra["epoch"] == 3
+    restored = extra["transform"]
+    assert type(restored) is cls and restored.config() == scaler.config()
+    for key, arr in scaler.fitted_arrays().items():
+        assert restored.fitted_arrays()[key].dtype == arr.dtype
+        np.testing.assert_array_equal(restored.fitted_arrays()[key], arr)
+    X_new = rng.normal(size=(7, 2))
+    np.testing.assert_array_equal(loaded.predict(restored.transform(X_new)), model.predict(scaler.transform(X_new)))
+    # a file without a transform gives no such key
+    io.save_model(path, model)
+    assert "transform" not in io.load_model(path)[3]
+
+
+def test_an_unfitted_or_foreign_transform_is_refused(tmp_path, rng):
+    path = tmp_path / "model.npz"
+    with pytest.raises(ValueError, match=r"Standardizer.fitted_arrays expected a fitted Standardizer"):
+        io.save_model(path, build(rng), transform=preprocessing.Standardizer())
+    with pytest.raises(ValueError, match=r"save_model expected transform from nnlib.preprocessing.TRANSFORMS .*got dict"):
+        io.save_model(path, build(rng), transform={"mean_": np.zeros(2)})
+    fitted = preprocessing.Standardizer().fit(np.eye(2))
+    with pytest.raises(ValueError, match=r"save_model expected train_state without the key 'transform'"):
+        io.save_model(path, build(rng), transform=fitted, train_state={"transform": 1})
+    assert not path.exists()
+
+
+@pytest.fixture
+def saved_with_transform(tmp_path, rng, data):
+    X, _ = data
+    path = tmp_path / "model.npz"
+    io.save_model(path, build(rng), transform=preprocessing.Standardizer().fit(X))
+    return path
+
+
+def forge(path, change):
+    """Let ``change(meta, entries)`` edit the parsed JSON and the arrays; recompute the digest."""
+    def edit(entries):
+        meta = json.loads(str(entries[io._META]))
+        change(meta, entries)
+        redigest(entries, json.dumps(meta))
+    rewrite(path, edit)
+
+
+@pytest.mark.parametrize("change, error, match", [
+    (lambda m, e: m["transform"].update(name="PCA"), io.IncompatibleSaveError,
+     r"expected a transform name in \['MinMaxScaler', 'Standardizer'\] .*got 'PCA'"),
+    (lambda m, e: m["transform"].update(arrays=[1]), io.CorruptSaveError, r"expected the transform's array table"),
+    (lambda m, e: e.pop("transform/scale_"), io.CorruptSaveError,
+     r"expected the transform arrays \['mean_', 'scale_'\] listed in .*got \['mean_'\]"),
+    (lambda m, e: e["transform/scale_"].__setitem__(0, 0.0), io.CorruptSaveError,
+     r"could not rebuild the transform Standardizer .*scale_'\] > 0"),
+    (lambda m, e: e["transform/mean_"].__setitem__(1, np.inf), io.CorruptSaveError,
+     r"could not rebuild the transform Standardizer .*to be finite, got 0 NaN and 1 inf"),
+    (lambda m, e: e.__setitem__("transform/mean_", np.zeros(5)), io.CorruptSaveError,
+     r"could not rebuild the transform .*arrays of one shape"),
+    (lambda m, e: m["transform"].update(config={"feature_range": [0, 1]}), io.CorruptSaveError,
+     r"could not rebuild the transform .*expected config with keys \[\]"),
+    (lambda m, e: m["train_state"].update(transform=1), io.CorruptSaveError,
+     r"expected train_state without the key 'transform'"),
+])
+def test_corrupt_transform_entries_are_refused(saved_with_transform, change, error, match):
+    forge(saved_with_transform, change)
+    with pytest.raises(error, match=match):
+        io.load_model(saved_with_transform)

@@ -1,9 +1,11 @@
 """Standardizer (statistics from train only), one_hot, splits, k-fold indices."""
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from nnlib.preprocessing import Standardizer, kfold_indices, one_hot, train_val_test_split
+from nnlib.preprocessing import MinMaxScaler, Standardizer, kfold_indices, one_hot, train_val_test_split
 
 
 # --- Standardizer ----------------------------------------------------------------------------
@@ -184,3 +186,94 @@ def test_kfold_folds_are_shuffled(rng):
 def test_kfold_rejects_bad_arguments(rng, n, k, match):
     with pytest.raises(ValueError, match=match):
         kfold_indices(n, k, rng)  # raised at the call, before iterating
+
+
+# --- MinMaxScaler ----------------------------------------------------------------------------
+
+def test_minmax_maps_the_training_range_onto_feature_range(rng):
+    train = rng.normal(3.0, 2.0, size=(100, 3))
+    scaler = MinMaxScaler(feature_range=(-1.0, 2.0)).fit(train)
+    Z = scaler.transform(train)
+    np.testing.assert_allclose(Z.min(axis=0), -1.0, atol=1e-12)
+    np.testing.assert_allclose(Z.max(axis=0), 2.0, atol=1e-12)
+    # the map is affine per feature: the formula a + (x - m)(b - a)/r, checked on new data
+    test = rng.normal(3.0, 5.0, size=(10, 3))
+    m, r = train.min(axis=0), train.max(axis=0) - train.min(axis=0)
+    np.testing.assert_allclose(scaler.transform(test), -1.0 + (test - m) * 3.0 / r, rtol=1e-12)
+    np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(test)), test, rtol=1e-12, atol=1e-12)
+
+
+def test_minmax_constant_features_map_to_the_low_end(rng):
+    X = rng.standard_normal((30, 3))
+    X[:, 1] = 7.0
+    scaler = MinMaxScaler((2.0, 5.0)).fit(X)
+    assert scaler.data_range_[1] == 1
+    Z = scaler.transform(X)
+    assert np.all(np.isfinite(Z))
+    np.testing.assert_array_equal(Z[:, 1], 2.0)
+
+
+def test_minmax_keeps_float32(rng):
+    X = rng.standard_normal((20, 3)).astype(np.float32)
+    assert MinMaxScaler().fit_transform(X).dtype == np.float32
+
+
+@pytest.mark.parametrize("feature_range", [(1.0, 1.0), (2.0, 1.0), (0.0, np.nan), (0, np.inf), (-1e308, 1e308),
+                                           (True, 2.0), (1.0,), "ab", None, (0.0, 1.0, 2.0)])
+def test_minmax_rejects_bad_feature_range(feature_range):
+    with pytest.raises(ValueError, match=r"MinMaxScaler expected feature_range \(low, high\)"):
+        MinMaxScaler(feature_range=feature_range)
+
+
+@pytest.mark.parametrize("cls", [Standardizer, MinMaxScaler])
+def test_unfitted_transforms_refuse_by_name(cls):
+    scaler = cls()
+    for method in (scaler.transform, scaler.inverse_transform):
+        with pytest.raises(ValueError, match=rf"{cls.__name__}\.\w+ expected a fitted {cls.__name__}"):
+            method(np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=rf"{cls.__name__}.fitted_arrays expected a fitted {cls.__name__}"):
+        scaler.fitted_arrays()
+
+
+@pytest.mark.parametrize("cls", [Standardizer, MinMaxScaler])
+def test_transforms_rebuild_exactly_from_plain_data(cls, rng):
+    X = rng.normal(1.0, 3.0, size=(40, 4))
+    X[:, 2] = -2.0
+    scaler = cls().fit(X)
+    config, arrays = scaler.config(), scaler.fitted_arrays()
+    assert all(type(v) in (list, int, float) for v in config.values())  # JSON-able
+    rebuilt = cls.from_fitted(json.loads(json.dumps(config)), arrays)
+    X_new = rng.normal(size=(5, 4))
+    np.testing.assert_array_equal(rebuilt.transform(X_new), scaler.transform(X_new))
+    arrays["scale_" if cls is Standardizer else "data_range_"][0] = 99.0  # a copy: the scaler is untouched
+    np.testing.assert_array_equal(rebuilt.transform(X_new), scaler.transform(X_new))
+
+
+@pytest.mark.parametrize("cls, key", [(Standardizer, "scale_"), (MinMaxScaler, "data_range_")])
+@pytest.mark.parametrize("change, match", [
+    (lambda a, k: a.pop(k), r"expected arrays with keys"),
+    (lambda a, k: a.__setitem__("extra", a[k]), r"expected arrays with keys"),
+    (lambda a, k: a.__setitem__(k, a[k][:2]), r"expected arrays of one shape"),
+    (lambda a, k: a.__setitem__(k, a[k].astype(np.float32)), r"expected arrays of one shape \(D,\) and one dtype"),
+    (lambda a, k: a.__setitem__(k, a[k].reshape(1, 3)), r"of shape \(D,\), got shape \(1, 3\)"),
+    (lambda a, k: a.__setitem__(k, a[k].astype(np.int64)), r"float32 or float64 array"),
+    (lambda a, k: a.__setitem__(k, a[k].tolist()), r"got list"),
+    (lambda a, k: a[k].__setitem__(0, np.nan), r"to be finite, got 1 NaN"),
+    (lambda a, k: a[k].__setitem__(0, 0.0), r"> 0, got minimum"),
+    (lambda a, k: a[k].__setitem__(0, -1.0), r"> 0, got minimum"),
+])
+def test_from_fitted_refuses_corrupt_entries(cls, key, change, match, rng):
+    arrays = cls().fit(rng.normal(size=(10, 3))).fitted_arrays()
+    change(arrays, key)
+    with pytest.raises(ValueError, match=rf"{cls.__name__}.from_fitted .*{match}"):
+        cls.from_fitted({}, arrays)
+
+
+def test_from_fitted_refuses_a_bad_config(rng):
+    arrays = MinMaxScaler().fit(rng.normal(size=(10, 3))).fitted_arrays()
+    with pytest.raises(ValueError, match=r"MinMaxScaler.from_fitted expected config with keys \['feature_range'\]"):
+        MinMaxScaler.from_fitted({"range": [0, 1]}, arrays)
+    with pytest.raises(ValueError, match=r"MinMaxScaler expected feature_range"):
+        MinMaxScaler.from_fitted({"feature_range": [1, 0]}, arrays)
+    with pytest.raises(ValueError, match=r"Standardizer.from_fitted expected config to be a dict, got NoneType"):
+        Standardizer.from_fitted(None, arrays)
