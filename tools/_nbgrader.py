@@ -5,6 +5,7 @@ A *course folder* is the repository root, or a throw-away copy of it made by ``m
 (``nbgrader_config.py`` plus ``solutions/<assignment>/``). Everything here goes through nbgrader
 (``GenerateAssignment``, ``Autograde``, ``Gradebook``); nothing grades by itself.
 """
+import functools
 import os
 import re
 import shutil
@@ -98,11 +99,32 @@ def scratch_gradebooks():
     _SCRATCH_HOOK.append(_no_fsync)
 
 
+@functools.lru_cache(maxsize=None)
+def _alembic_head():
+    import nbgrader
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(os.path.join(os.path.dirname(nbgrader.__file__), "alembic")).get_current_head()
+
+
+def fast_new_gradebooks():
+    """Stamp new gradebooks with nbgrader's schema version read in-process.
+
+    nbgrader's ``Gradebook`` asks the ``alembic`` command for the schema head when it creates a
+    gradebook: a subprocess that costs about 4 s here. The same answer comes from alembic's
+    Python API reading nbgrader's own migration scripts, in milliseconds.
+    """
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = _alembic_head
+
+
 def _run(converter_class, root, assignment, student=None, overrides=None):
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
 
     _use_this_environment()
+    fast_new_gradebooks()
     config = load_config(root, overrides)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
@@ -125,12 +147,42 @@ def generate(root, assignment, overrides=None):
     return _run(GenerateAssignment, root, assignment, overrides=overrides)
 
 
-def autograde(root, assignment, student="*", overrides=None):
+def guarded_preprocessors(sandbox):
+    """Config that makes ``Autograde`` run ``GuardedExecute`` (in a sandbox if ``sandbox``) in
+    place of nbgrader's Execute, and record its flags after the scores (``tools._guarded_execute``)."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
+                                        SaveAutoGrades)
+
+    from ._guarded_execute import GuardedExecute, RecordGuardFlags
+
+    return {"Autograde": {"autograde_preprocessors": [
+        GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, RecordGuardFlags,
+        AssignLatePenalties, CheckCellMetadata]},
+        "GuardedExecute": {"sandbox": bool(sandbox)}}
+
+
+def autograde(root, assignment, student="*", overrides=None, sandbox=None):
     """``nbgrader autograde ASSIGNMENT --force`` for ``submitted/<student>/ASSIGNMENT/`` (all students
-    by default, in one run): each submission gets a fresh kernel; scores go to the gradebook."""
+    by default, in one run): each submission gets a fresh kernel; scores go to the gradebook.
+
+    Test cells run under ``GuardedExecute`` (tamper checks, delegation check, dead kernels graded);
+    ``sandbox`` True/False forces the bubblewrap sandbox on or off, None uses it where available.
+    """
     from nbgrader.converters import Autograde
 
-    return _run(Autograde, root, assignment, student=student, overrides=overrides)
+    from . import _sandbox
+
+    if sandbox is None:
+        sandbox = _sandbox.available()
+    config = guarded_preprocessors(sandbox)
+    if overrides:
+        from traitlets.config import Config
+
+        merged = Config(config)
+        merged.merge(Config(overrides))
+        config = merged
+    return _run(Autograde, root, assignment, student=student, overrides=config)
 
 
 def question_of(cell_name, solution_names):
