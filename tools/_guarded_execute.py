@@ -134,7 +134,7 @@ class GuardedExecute(Execute):
     async def async_start_new_kernel(self, **kwargs):
         # set here: NotebookClient.__init__ (called again by preprocess) resets traits from config
         guard = _sandbox.GUARD_IN_SANDBOX if self.sandbox else str(_sandbox.GUARD)
-        self.extra_arguments = [a for a in self.extra_arguments if "exec_files" not in a] + [
+        self.extra_arguments = [a for a in self.extra_arguments if "exec_files" not in a and "log_level" not in a] + [
             f"--IPKernelApp.exec_files={guard}", "--IPKernelApp.log_level=CRITICAL",
             "--HistoryManager.enabled=False"]
         return await super().async_start_new_kernel(**kwargs)
@@ -278,7 +278,8 @@ class RecordGuardFlags(NbGraderPreprocessor):
                     comment = gb.find_comment(solution, info["notebook"], info["assignment"], info["student"])
                 except MissingEntry:
                     continue
-                comment.auto_comment = "\n".join(lines)
+                # appended: SaveAutoGrades has just written its own comment ("No response.")
+                comment.auto_comment = "\n".join(([comment.auto_comment] if comment.auto_comment else []) + lines)
             gb.db.commit()
         return nb, resources
 

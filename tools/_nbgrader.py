@@ -212,7 +212,8 @@ def gradebook_scores(gb, assignment, order=None):
     """Per-student scores of one assignment, read from an open ``nbgrader.api.Gradebook``.
 
     Returns ``{student_id: {"score": float, "max_score": float, "autograded": bool, "cells":
-    [(notebook, question, cell, score, max_score), ...]}}`` for every student with a submission.
+    [(notebook, question, cell, score, max_score), ...], "flags": {cell: "tampered" | "delegated"}}}``
+    for every student with a submission (flags as recorded by ``_guarded_execute.RecordGuardFlags``).
     ``autograded`` is False if any graded cell has no autograder score (nbgrader then counts it as
     0). Cells are listed in ``order`` (grade_ids, e.g. from ``cell_order``) where given, otherwise
     in natural order of their names (q2 before q10).
@@ -222,11 +223,16 @@ def gradebook_scores(gb, assignment, order=None):
             return (row[0], 0, order.index(row[2]))
         return (row[0], 1, _natural_key(row[2]))
 
+    from ._guarded_execute import flags_from_comment
+
     result = {}
     for submission in gb.find_assignment(assignment).submissions:
         cells = []
+        flags = {}
         autograded = True
         for nb_submission in submission.notebooks:
+            for comment in nb_submission.comments:
+                flags.update(flags_from_comment(comment.auto_comment))
             solution_names = [c.name for c in nb_submission.notebook.solution_cells]
             for grade in nb_submission.grades:
                 autograded = autograded and grade.auto_score is not None
@@ -235,17 +241,37 @@ def gradebook_scores(gb, assignment, order=None):
         cells.sort(key=key)
         result[submission.student.id] = {"score": float(submission.score),
                                          "max_score": float(submission.max_score),
-                                         "autograded": autograded, "cells": cells}
+                                         "autograded": autograded, "cells": cells, "flags": flags}
     return result
 
 
-def read_scores(root, assignment):
+def db_url(root, overrides=None):
+    """The gradebook URL the course folder ``root`` uses (with ``overrides``)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    return CourseDirectory(config=load_config(root, overrides)).db_url
+
+
+def ensure_gradebook(root, overrides=None):
+    """Open (and so create, if new) the course's gradebook once."""
+    from nbgrader.api import Gradebook
+    from nbgrader.coursedir import CourseDirectory
+
+    _use_this_environment()
+    fast_new_gradebooks()
+    coursedir = CourseDirectory(config=load_config(root, overrides))
+    with Gradebook(coursedir.db_url, coursedir.course_id):
+        pass
+
+
+def read_scores(root, assignment, overrides=None):
     """``gradebook_scores`` from the gradebook of the course folder ``root``."""
     from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
 
     _use_this_environment()
-    config = load_config(root)
+    fast_new_gradebooks()
+    config = load_config(root, overrides)
     coursedir = CourseDirectory(config=config)
     order = cell_order(root, assignment) if notebook_path(root, SOURCE, assignment).is_file() else None
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
