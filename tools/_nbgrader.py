@@ -5,6 +5,7 @@ A *course folder* is the repository root, or a throw-away copy of it made by ``m
 (``nbgrader_config.py`` plus ``solutions/<assignment>/``). Everything here goes through nbgrader
 (``GenerateAssignment``, ``Autograde``, ``Gradebook``); nothing grades by itself.
 """
+import functools
 import os
 import re
 import shutil
@@ -98,11 +99,32 @@ def scratch_gradebooks():
     _SCRATCH_HOOK.append(_no_fsync)
 
 
+@functools.lru_cache(maxsize=None)
+def _alembic_head():
+    import nbgrader
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(os.path.join(os.path.dirname(nbgrader.__file__), "alembic")).get_current_head()
+
+
+def fast_new_gradebooks():
+    """Stamp new gradebooks with nbgrader's schema version read in-process.
+
+    nbgrader's ``Gradebook`` asks the ``alembic`` command for the schema head when it creates a
+    gradebook: a subprocess that costs about 4 s here. The same answer comes from alembic's
+    Python API reading nbgrader's own migration scripts, in milliseconds.
+    """
+    import nbgrader.api
+
+    nbgrader.api.get_alembic_version = _alembic_head
+
+
 def _run(converter_class, root, assignment, student=None, overrides=None):
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
 
     _use_this_environment()
+    fast_new_gradebooks()
     config = load_config(root, overrides)
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
@@ -125,12 +147,42 @@ def generate(root, assignment, overrides=None):
     return _run(GenerateAssignment, root, assignment, overrides=overrides)
 
 
-def autograde(root, assignment, student="*", overrides=None):
+def guarded_preprocessors(sandbox):
+    """Config that makes ``Autograde`` run ``GuardedExecute`` (in a sandbox if ``sandbox``) in
+    place of nbgrader's Execute, and record its flags after the scores (``tools._guarded_execute``)."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
+                                        SaveAutoGrades)
+
+    from ._guarded_execute import GuardedExecute, RecordGuardFlags
+
+    return {"Autograde": {"autograde_preprocessors": [
+        GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, RecordGuardFlags,
+        AssignLatePenalties, CheckCellMetadata]},
+        "GuardedExecute": {"sandbox": bool(sandbox)}}
+
+
+def autograde(root, assignment, student="*", overrides=None, sandbox=None):
     """``nbgrader autograde ASSIGNMENT --force`` for ``submitted/<student>/ASSIGNMENT/`` (all students
-    by default, in one run): each submission gets a fresh kernel; scores go to the gradebook."""
+    by default, in one run): each submission gets a fresh kernel; scores go to the gradebook.
+
+    Test cells run under ``GuardedExecute`` (tamper checks, delegation check, dead kernels graded);
+    ``sandbox`` True/False forces the bubblewrap sandbox on or off, None uses it where available.
+    """
     from nbgrader.converters import Autograde
 
-    return _run(Autograde, root, assignment, student=student, overrides=overrides)
+    from . import _sandbox
+
+    if sandbox is None:
+        sandbox = _sandbox.available()
+    config = guarded_preprocessors(sandbox)
+    if overrides:
+        from traitlets.config import Config
+
+        merged = Config(config)
+        merged.merge(Config(overrides))
+        config = merged
+    return _run(Autograde, root, assignment, student=student, overrides=config)
 
 
 def question_of(cell_name, solution_names):
@@ -160,7 +212,8 @@ def gradebook_scores(gb, assignment, order=None):
     """Per-student scores of one assignment, read from an open ``nbgrader.api.Gradebook``.
 
     Returns ``{student_id: {"score": float, "max_score": float, "autograded": bool, "cells":
-    [(notebook, question, cell, score, max_score), ...]}}`` for every student with a submission.
+    [(notebook, question, cell, score, max_score), ...], "flags": {cell: "tampered" | "delegated"}}}``
+    for every student with a submission (flags as recorded by ``_guarded_execute.RecordGuardFlags``).
     ``autograded`` is False if any graded cell has no autograder score (nbgrader then counts it as
     0). Cells are listed in ``order`` (grade_ids, e.g. from ``cell_order``) where given, otherwise
     in natural order of their names (q2 before q10).
@@ -170,11 +223,16 @@ def gradebook_scores(gb, assignment, order=None):
             return (row[0], 0, order.index(row[2]))
         return (row[0], 1, _natural_key(row[2]))
 
+    from ._guarded_execute import flags_from_comment
+
     result = {}
     for submission in gb.find_assignment(assignment).submissions:
         cells = []
+        flags = {}
         autograded = True
         for nb_submission in submission.notebooks:
+            for comment in nb_submission.comments:
+                flags.update(flags_from_comment(comment.auto_comment))
             solution_names = [c.name for c in nb_submission.notebook.solution_cells]
             for grade in nb_submission.grades:
                 autograded = autograded and grade.auto_score is not None
@@ -183,17 +241,37 @@ def gradebook_scores(gb, assignment, order=None):
         cells.sort(key=key)
         result[submission.student.id] = {"score": float(submission.score),
                                          "max_score": float(submission.max_score),
-                                         "autograded": autograded, "cells": cells}
+                                         "autograded": autograded, "cells": cells, "flags": flags}
     return result
 
 
-def read_scores(root, assignment):
+def db_url(root, overrides=None):
+    """The gradebook URL the course folder ``root`` uses (with ``overrides``)."""
+    from nbgrader.coursedir import CourseDirectory
+
+    return CourseDirectory(config=load_config(root, overrides)).db_url
+
+
+def ensure_gradebook(root, overrides=None):
+    """Open (and so create, if new) the course's gradebook once."""
+    from nbgrader.api import Gradebook
+    from nbgrader.coursedir import CourseDirectory
+
+    _use_this_environment()
+    fast_new_gradebooks()
+    coursedir = CourseDirectory(config=load_config(root, overrides))
+    with Gradebook(coursedir.db_url, coursedir.course_id):
+        pass
+
+
+def read_scores(root, assignment, overrides=None):
     """``gradebook_scores`` from the gradebook of the course folder ``root``."""
     from nbgrader.api import Gradebook
     from nbgrader.coursedir import CourseDirectory
 
     _use_this_environment()
-    config = load_config(root)
+    fast_new_gradebooks()
+    config = load_config(root, overrides)
     coursedir = CourseDirectory(config=config)
     order = cell_order(root, assignment) if notebook_path(root, SOURCE, assignment).is_file() else None
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:

@@ -9,6 +9,9 @@ One row per student x question. A question is a solution cell ``qN_name`` and it
 ``test_qN_name_*``; its score is the sum over those cells. ``lost`` lists the test cells that did
 not get full points. A student without a submission gets 0 on every question with
 ``submitted`` = 0. ``--PerQuestionExporter.by_cell=True`` writes one row per test cell instead.
+
+``tampered`` counts the question's test cells the grader caught not running as written
+(``tools._guarded_execute``: they score 0; the feedback says why); per cell it is 1 or 0.
 """
 import csv
 
@@ -23,7 +26,7 @@ class PerQuestionExporter(ExportPlugin):
 
     by_cell = Bool(False, help="One row per graded cell instead of per question.").tag(config=True)
 
-    FIELDS = ["assignment", "student_id", "question", "score", "max_score", "submitted", "lost"]
+    FIELDS = ["assignment", "student_id", "question", "score", "max_score", "submitted", "tampered", "lost"]
 
     def export(self, gradebook):
         dest = self.to or "scores_per_question.csv"
@@ -43,8 +46,9 @@ class PerQuestionExporter(ExportPlugin):
                     if wanted_students and student.id not in wanted_students:
                         continue
                     cells = scores[student.id]["cells"] if student.id in scores else template
+                    flags = scores[student.id]["flags"] if student.id in scores else {}
                     submitted = int(student.id in scores)
-                    for row in self._rows(assignment.name, student.id, cells, submitted):
+                    for row in self._rows(assignment.name, student.id, cells, submitted, flags):
                         writer.writerow({k: row[k] for k in fields})
 
     @staticmethod
@@ -58,22 +62,24 @@ class PerQuestionExporter(ExportPlugin):
                               0.0, float(cell.max_score)))
         return sorted(cells, key=lambda row: (row[0], _natural_key(row[2])))
 
-    def _rows(self, assignment, student_id, cells, submitted):
+    def _rows(self, assignment, student_id, cells, submitted, flags):
+        tampered = {cell for cell, kind in flags.items() if kind == "tampered"}
         if self.by_cell:
             for _notebook, question, cell, score, max_score in cells:
                 yield {"assignment": assignment, "student_id": student_id, "question": question,
                        "cell": cell, "score": f"{score:g}", "max_score": f"{max_score:g}",
-                       "submitted": submitted}
+                       "submitted": submitted, "tampered": int(cell in tampered)}
             return
         totals = {}
         for _notebook, question, cell, score, max_score in cells:
-            total = totals.setdefault(question, {"score": 0.0, "max_score": 0.0, "lost": []})
+            total = totals.setdefault(question, {"score": 0.0, "max_score": 0.0, "lost": [], "tampered": 0})
             total["score"] += score
             total["max_score"] += max_score
+            total["tampered"] += cell in tampered
             if score < max_score:
                 total["lost"].append(cell)
         for question, total in totals.items():
             yield {"assignment": assignment, "student_id": student_id, "question": question,
                    "score": f"{total['score']:g}", "max_score": f"{total['max_score']:g}",
-                   "submitted": submitted, "lost": ";".join(total["lost"])}
+                   "submitted": submitted, "tampered": total["tampered"], "lost": ";".join(total["lost"])}
 

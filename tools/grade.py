@@ -8,6 +8,12 @@ course folder, nbgrader's ``generate_assignment`` records the assignment there (
 included, from ``solutions/``), ``autograde`` runs your copy in a fresh kernel, and the scores are
 read from that temporary gradebook. The folder is deleted afterwards, so nothing is left behind.
 
+On Linux with bubblewrap installed the kernel runs in a sandbox (no network, no view of your
+files or of solutions/, resource limits; README "Instructors"); elsewhere it runs unsandboxed
+and a one-line notice says so. Either way each test cell must prove it ran as written
+(``tools._guarded_execute``): tampering with the tests, or an answer that only calls nnlib's own
+version of what the question asks for, scores 0 on the cells concerned, with a line saying why.
+
 Prints one row per test cell: its question, the points earned / possible, and for lost points the
 error the cell raised (the hidden checks' messages included). Exit status: 0 full marks, 1 points
 lost, 2 the notebook could not be graded.
@@ -23,7 +29,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import _nbgrader
+from . import _nbgrader, _sandbox
+from ._guarded_execute import DELEGATED, TAMPERED
 
 STUDENT = "learner"
 # Keeps the terminal readable: the kernel's own start-up warnings (e.g. "running over TCP without
@@ -49,11 +56,11 @@ def _environ(**values):
                 os.environ[k] = v
 
 
-def grade_notebook(notebook, assignment=None, course=_nbgrader.REPO, timeout=None):
+def grade_notebook(notebook, assignment=None, course=_nbgrader.REPO, timeout=None, sandbox=None):
     """Autograde ``notebook`` in a temporary course folder; return (scores, messages).
 
     ``scores`` is the learner's entry of ``_nbgrader.gradebook_scores``; ``messages`` maps each
-    graded cell that raised to its ``"Ename: message"``.
+    graded cell that raised to its ``"Ename: message"``. ``sandbox``: None = where available.
     """
     notebook = Path(notebook).resolve()
     if not notebook.is_file():
@@ -76,7 +83,7 @@ def grade_notebook(notebook, assignment=None, course=_nbgrader.REPO, timeout=Non
         # The kernel gets a fresh IPython profile inside the temporary folder: your own IPython
         # startup files cannot change the grading, and no profile is created in your HOME.
         with _environ(IPYTHONDIR=str(Path(tmp) / "ipython")):
-            _nbgrader.autograde(root, assignment, STUDENT, overrides=overrides)
+            _nbgrader.autograde(root, assignment, STUDENT, overrides=overrides, sandbox=sandbox)
         scores = _nbgrader.read_scores(root, assignment).get(STUDENT)
         autograded = _nbgrader.notebook_path(root, f"autograded/{STUDENT}", assignment)
         if scores is None or not autograded.is_file():
@@ -112,6 +119,12 @@ def format_table(assignment, scores, messages, max_lines=12):
                 text = text[:max_lines] + ["..."]
             lines.extend(" " * (w[0] + 2) + ("-> " if k == 0 else "   ") + line for k, line in enumerate(text))
     lines += ["", f"total: {_points(scores['score'])} / {_points(scores['max_score'])}"]
+    for ename, line in ((TAMPERED, "tampering detected: {n} test cell(s) did not run as written and score 0: {cells}"),
+                        (DELEGATED, "delegation: {n} test cell(s) score 0 because the answer uses nnlib's own "
+                                    "version of what the question asks you to write: {cells}")):
+        cells = [cell for cell, message in messages.items() if message.startswith(ename)]
+        if cells:
+            lines.append(line.format(n=len(cells), cells=", ".join(cells)))
     return "\n".join(lines)
 
 
@@ -128,8 +141,11 @@ def main(argv=None):
     # nbgrader 0.9.6 with SQLAlchemy 2.x warns "Object of type <SubmittedAssignment> not in session"
     # while autograding; the grades are stored correctly (known noise), so keep it off the table.
     warnings.filterwarnings("ignore", message=r".*not in session.*")
+    sandbox = _sandbox.available()
+    if not sandbox:
+        print(f"notice: grading without a sandbox: {_sandbox.why_unavailable()}", file=sys.stderr)
     try:
-        scores, messages = grade_notebook(args.notebook, args.assignment, Path(args.course), args.timeout)
+        scores, messages = grade_notebook(args.notebook, args.assignment, Path(args.course), args.timeout, sandbox)
     except (FileNotFoundError, ValueError, _nbgrader.NbgraderError) as exc:
         print(f"could not grade {args.notebook}: {exc}", file=sys.stderr)
         return 2
