@@ -144,3 +144,123 @@ class TestBrokenSubmissions:
         graded_tests = {gs.nbgrader_meta(c)["grade_id"]: c.source for c in batch.autograded_notebook("edited-tests").cells
                         if gs.nbgrader_meta(c).get("grade")}
         assert graded_tests == source_tests, "nbgrader did not run the instructor's tests (hidden ones included)"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Every message is proven, every message points to the chapter, Run All shows every question.
+
+def _chapter_sections(assignment):
+    """Section numbers ("5", "1.1") of the headings of the chapter an assignment practises."""
+    number = assignment[2:4]
+    chapters = sorted((gs.REPO / "chapters").glob(f"{number}_*.ipynb"))
+    assert chapters, f"{assignment}: no chapters/{number}_*.ipynb"
+    nb = gs.nbformat.read(str(chapters[0]), as_version=4)
+    numbers = set()
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                hit = gs.re.match(r"#+\s+(\d+(?:\.\d+)*)[.\s·]", line)
+                if hit:
+                    numbers.add(hit.group(1))
+    return numbers
+
+
+def _pattern(node):
+    """A regex matching every string the message expression ``node`` can evaluate to."""
+    import ast
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return gs.re.escape(node.value)
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_pattern(part) if not isinstance(part, ast.FormattedValue) else ".*?"
+                       for part in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _pattern(node.left) + _pattern(node.right)
+    return ".*?"
+
+
+def _messages(assignment):
+    """[(test cell, message regex, message source)] of every assert in the solution's test cells."""
+    import ast
+    source = gs.nbformat.read(str(gs._nbgrader.notebook_path(gs.REPO, "solutions", assignment)), as_version=4)
+    found = []
+    for cell in source.cells:
+        meta = gs.nbgrader_meta(cell)
+        if cell.cell_type != "code" or not meta.get("grade"):
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Assert):
+                found.append((meta["grade_id"], node.msg and _pattern(node.msg),
+                              ast.unparse(node.msg) if node.msg else ast.unparse(node)))
+    return found
+
+
+@pytest.mark.parametrize("assignment", gs.ASSIGNMENTS)
+def test_every_check_explains_itself_and_points_to_the_chapter(assignment):
+    sections = _chapter_sections(assignment)
+    silent, unpointed, unknown = [], [], []
+    for cell, pattern, text in _messages(assignment):
+        if pattern is None:
+            silent.append(f"{cell}: assert {text}")
+            continue
+        refs = gs.re.findall(r"§(\d+(?:\.\d+)*)", text)
+        if not refs:
+            unpointed.append(f"{cell}: {text[:100]}")
+        unknown += [f"{cell}: §{r}" for r in refs if r not in sections]
+    assert not silent, f"{assignment}: asserts without a message:\n" + "\n".join(silent)
+    assert not unpointed, f"{assignment}: messages that name no chapter section (§N):\n" + "\n".join(unpointed)
+    assert not unknown, f"{assignment}: messages citing sections the chapter does not have:\n" + "\n".join(unknown)
+
+
+@pytest.mark.parametrize("assignment", gs.ASSIGNMENTS)
+def test_every_message_is_proven_by_a_wrong_answer(graded, assignment):
+    """Each assert message of a test cell appears in that cell's recorded failure for at least one
+    wrong answer of the batch (nbgrader's autograded notebooks keep the AssertionError's text)."""
+    batch = graded(assignment)
+    recorded = {}
+    for student in batch.students:
+        if student.startswith("wrong-"):
+            for cell, message in batch.messages[student].items():
+                recorded.setdefault(cell, []).append(message)
+    unproven = []
+    for cell, pattern, text in _messages(assignment):
+        if pattern is None:
+            continue
+        regex = gs.re.compile("AssertionError: " + pattern, gs.re.DOTALL)
+        if not any(regex.fullmatch(m.strip()) for m in recorded.get(cell, [])):
+            unproven.append(f"{cell}: {text[:120]}")
+    assert not unproven, (f"{assignment}: messages no wrong answer in tests/grading/wrong_answers/ triggers:\n"
+                          + "\n".join(unproven))
+
+
+@pytest.mark.parametrize("assignment", gs.ASSIGNMENTS)
+def test_run_all_goes_on_past_a_failing_test_cell(assignment):
+    """Run All queues every cell at once; a failing cell aborts the cells queued after it only if it
+    was sent with ``stop_on_error: true``. JupyterLab's ``OutputArea.execute`` (@jupyterlab/outputarea,
+    packages/outputarea/src/widget.ts; in the installed bundle jupyterlab/static/jlab_core.*.js of
+    4.6.6 and Notebook 7.6.5's notebook/static/notebook_core.*.js) sends ``stop_on_error: false`` for a
+    cell whose tags hold "raises-exception", so Run All goes on past it. Every test cell carries it."""
+    source = gs.nbformat.read(str(gs._nbgrader.notebook_path(gs.REPO, "solutions", assignment)), as_version=4)
+    untagged = [gs.nbgrader_meta(c)["grade_id"] for c in source.cells
+                if c.cell_type == "code" and gs.nbgrader_meta(c).get("grade")
+                and "raises-exception" not in c.metadata.get("tags", [])]
+    assert not untagged, f"{assignment}: test cells without the raises-exception tag: {untagged}"
+
+
+@pytest.mark.parametrize("assignment", gs.ASSIGNMENTS)
+def test_a_failing_tagged_cell_still_scores_zero(graded, assignment):
+    """The tag changes only where Run All stops: nbgrader still gives a failing test cell 0 points,
+    and every cell after it is still run and scored."""
+    batch = graded(assignment)
+    failed_somewhere = False
+    for student in batch.students:
+        if not student.startswith("wrong-"):
+            continue
+        cells = batch.cells(student)
+        for cell, message in batch.messages[student].items():
+            if message.startswith("AssertionError") and cell in cells:
+                failed_somewhere = True
+                assert cells[cell][0] == 0, f"{assignment} {student}: {cell} failed but scored {cells[cell][0]}"
+        nb = batch.autograded_notebook(student)
+        graded_ids = [gs.nbgrader_meta(c)["grade_id"] for c in nb.cells if gs.nbgrader_meta(c).get("grade")]
+        assert set(graded_ids) <= set(cells), f"{assignment} {student}: cells left unscored"
+    assert failed_somewhere, f"{assignment}: no wrong answer fails a test cell"
