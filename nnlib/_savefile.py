@@ -12,7 +12,7 @@ import zipfile
 
 import numpy as np
 
-CHUNK = 1 << 22  # 4 MiB per read: bounded memory whatever the member claims
+CHUNK = 1 << 20  # 1 MiB per read: bounded memory whatever the member claims
 MAX_TEXT = 1 << 24  # characters of JSON: far above any model's architecture and history
 
 
