@@ -111,14 +111,21 @@ def softmax(z):
     Subtracting the row maximum first changes nothing (softmax is shift-invariant)
     but keeps every exponent :math:`\le 0`, so ``exp`` cannot overflow.
     """
-    z = _z(z, "softmax")
-    check_ndim(z, (1, 2), "z", "softmax", "(K,) or (N, K)")
-    return _softmax(z)
+    return _softmax(_logits(z, "softmax"))
+
+
+def _logits(z, where):
+    z = _z(z, where)
+    check_ndim(z, (1, 2), "z", where, "(K,) or (N, K)")
+    if z.shape[-1] == 0:
+        raise ValueError(f"{where} expected z with at least one class (K >= 1) on its last axis, got shape {z.shape}")
+    return z
 
 
 def _softmax(z):
     """softmax of an already validated array (the losses call this after their own checks)."""
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    with np.errstate(over="ignore"):  # z - max below -1.8e308 is -inf, and exp(-inf) = 0 rightly
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
     e /= e.sum(axis=-1, keepdims=True)
     return e
 
@@ -129,9 +136,8 @@ def log_softmax(z):
 
     z : (K,) or (N, K) -> same shape.
     """
-    z = _z(z, "log_softmax")
-    check_ndim(z, (1, 2), "z", "log_softmax", "(K,) or (N, K)")
-    return _log_softmax(z)
+    with np.errstate(over="ignore"):  # z - max below -1.8e308 is -inf: a log-probability of -inf, rightly
+        return _log_softmax(_logits(z, "log_softmax"))
 
 
 def _log_softmax(z):
@@ -188,6 +194,16 @@ def softmax_vjp(s, g):
 
 
 def softmax_with_temperature(z, temperature):
-    r""":math:`\operatorname{softmax}(z / T)`: T → 0 tends to one-hot argmax, T → ∞ to uniform."""
-    check_positive(temperature, "temperature", "softmax_with_temperature")
-    return softmax(as_float_array(z, "z", "softmax_with_temperature") / temperature)
+    r""":math:`\operatorname{softmax}(z / T)`: T → 0 tends to one-hot argmax, T → ∞ to uniform.
+
+    A temperature so small that :math:`z / T` overflows is refused by name.
+    """
+    where = "softmax_with_temperature"
+    check_positive(temperature, "temperature", where)
+    z = _logits(z, where)
+    with np.errstate(all="ignore"):
+        scaled = z / temperature
+    if not np.all(np.isfinite(scaled)):
+        raise ValueError(f"{where} expected temperature large enough that z / temperature is finite, "
+                         f"got temperature={temperature!r} with |z| up to {np.abs(z).max():.3g}")
+    return _softmax(scaled)

@@ -12,19 +12,31 @@ Two kinds of file:
 
 Safety:
 
-* Loading never unpickles (``np.load(allow_pickle=False)``) and checks everything before
-  touching a model: a SHA-256 digest over the JSON and every array (catches damaged or edited
-  files), the format, the keys, shapes and dtypes, and the layer and optimizer names.
-  Problems raise subclasses of ``ValueError`` (``CorruptSaveError``,
-  ``IncompatibleSaveError``) whose message names the file and what was wrong.
+* Loading never unpickles and checks everything before building anything: the JSON is
+  parsed first (at most 16 M characters), the architecture is checked with the layers' own
+  rules without allocating, and every array's npy header is compared with the shape the
+  architecture implies before the array is read. So no file, however forged (a header
+  claiming 11 GiB, a deflate bomb, ``Dense(16000, 16000)`` in the JSON of a 10 KB file),
+  makes loading allocate more than the model it describes: peak memory is about twice the
+  legitimate model (the arrays read, then the model they are copied into).
+* A SHA-256 digest over the JSON and every array catches damaged or edited files.
+* Problems raise subclasses of ``ValueError`` (``CorruptSaveError``,
+  ``IncompatibleSaveError``) whose message names the file and what was wrong, also for files
+  that exhaust memory or nest JSON too deeply.
 * Saving is atomic: the file is written to a temporary file in the same folder, flushed to
   disk (``fsync``) and renamed over the target with ``os.replace``. A crash or error midway
-  leaves the previous file untouched and no partial file behind.
+  leaves the previous file untouched and no partial file behind; a temporary file left by a
+  save that was killed (``.<name>.*.tmp``) is removed by the next save to the same path.
 
-The digest detects accidents, not attackers: someone who edits a file can recompute it. Only
-load files you trust (a loaded model computes whatever its parameters say).
+What the digest protects against: corruption (a truncated download, a flipped bit, an edit
+by hand), not forgery. Anyone can recompute a plain SHA-256, so a file with an extra layer or
+``LeakyReLU(slope=1e308)`` and a fresh digest loads. For files that cross a trust boundary
+(downloaded, handed in by students), save and load with a secret ``key=`` (bytes or str): the
+digest is then an HMAC-SHA256 that only holders of the key can produce, and ``load_model``
+refuses a file that lacks it or does not match. Even so, a loaded model computes whatever its
+parameters say.
 """
-import hashlib
+import glob
 import json
 import os
 import tempfile
@@ -33,8 +45,10 @@ import zlib
 
 import numpy as np
 
+from . import _savefile
+from ._savefile import FormatProblem
 from .layers import LAYERS
-from .model import Sequential
+from .model import Sequential, _config_param_specs
 from .optimizers import OPTIMIZERS
 from .preprocessing import TRANSFORMS
 
@@ -44,6 +58,8 @@ __all__ = ["SaveFileError", "CorruptSaveError", "IncompatibleSaveError",
 FORMAT_VERSION = 1
 _META = "__nnlib_meta__"
 _DIGEST = "__nnlib_sha256__"
+_HMAC = "__nnlib_hmac_sha256__"
+_MAX_SLOTS = 8
 _PARAMS = "params/"
 _OPT = "opt_state/"
 _TRANSFORM = "transform/"
@@ -72,24 +88,39 @@ def _check_path(path, where):
     return os.fspath(path)
 
 
-def _digest(meta_text, arrays):
-    """SHA-256 over the JSON text and, in key order, each array's key, dtype, shape and bytes."""
-    h = hashlib.sha256(meta_text.encode("utf-8"))
-    for key in sorted(arrays):
-        arr = np.ascontiguousarray(arrays[key])
-        h.update(f"\0{key}\0{arr.dtype.str}\0{arr.shape}\0".encode("utf-8"))
-        h.update(arr.tobytes())
-    return h.hexdigest()
+def _digest(meta_text, arrays, key=None):
+    """SHA-256 (HMAC-SHA256 with a key) over the JSON text and, in key order, each array's
+    key, dtype, shape and bytes (hashed in place, no copy)."""
+    return _savefile.digest(meta_text, arrays, key)
 
 
-def _atomic_write(path, meta, arrays):
+def _check_key(key, where):
+    if key is None:
+        return None
+    if isinstance(key, str):
+        key = key.encode("utf-8")
+    if not isinstance(key, bytes) or not key:
+        raise ValueError(f"{where} expected key to be non-empty bytes or str (or None), got {type(key).__name__}")
+    return key
+
+
+def _atomic_write(path, meta, arrays, key, where):
     """Write meta (JSON) and arrays to ``path`` via a temporary file, fsync and os.replace."""
     meta_text = json.dumps(meta, sort_keys=True)
-    contents = dict(arrays)
+    contents = {k: np.ascontiguousarray(v) for k, v in arrays.items()}
+    signature = _digest(meta_text, contents, key)
     contents[_META] = np.array(meta_text)          # a unicode array: loads without pickle
-    contents[_DIGEST] = np.array(_digest(meta_text, arrays))
+    contents[_DIGEST if key is None else _HMAC] = np.array(signature)
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"{where} could not write {path}: the folder {folder} does not exist")
+    prefix = f".{os.path.basename(path)}."
+    for stale in glob.glob(os.path.join(glob.escape(folder), glob.escape(prefix) + "*.tmp")):
+        try:  # left by a save that was killed before its rename
+            os.unlink(stale)
+        except OSError:
+            pass
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **contents)
@@ -132,8 +163,10 @@ def _param_arrays(model):
     return {_PARAMS + k: v for k, v in params.items()}, spec
 
 
-def _to_json_value(value, generators, where, name):
+def _to_json_value(value, generators, where, name, depth=0):
     """JSON-able copy of ``value``; numpy Generators become {"__generator__": index}."""
+    if depth > 100:
+        raise ValueError(f"{where} expected {name} nested at most 100 deep, got deeper")
     if isinstance(value, np.random.Generator):
         for i, g in enumerate(generators):
             if g is value:  # the same generator object twice is saved once and shared on load
@@ -143,15 +176,15 @@ def _to_json_value(value, generators, where, name):
     if value is None or isinstance(value, (bool, str, int, float)):
         return value
     if isinstance(value, (np.integer, np.floating, np.bool_)):
-        return value.item()
+        return _to_json_value(value.item(), generators, where, name, depth)
     if isinstance(value, (list, tuple)):
-        return [_to_json_value(v, generators, where, f"{name}[{i}]") for i, v in enumerate(value)]
+        return [_to_json_value(v, generators, where, f"{name}[{i}]", depth + 1) for i, v in enumerate(value)]
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             if not isinstance(k, str) or k.startswith("__"):
                 raise ValueError(f"{where} expected {name} keys to be str not starting with '__', got {k!r}")
-            out[k] = _to_json_value(v, generators, where, f"{name}[{k!r}]")
+            out[k] = _to_json_value(v, generators, where, f"{name}[{k!r}]", depth + 1)
         return out
     raise ValueError(f"{where} expected {name} to hold JSON values (numbers, str, lists, dicts) or "
                      f"numpy Generators, got {type(value).__name__}")
@@ -168,7 +201,7 @@ def _encode_rng_state(state):
     return state
 
 
-def save_params(path, model):
+def save_params(path, model, *, key=None):
     """Save ``model.params`` (the arrays only) to ``path`` atomically.
 
     Parameters
@@ -176,14 +209,18 @@ def save_params(path, model):
     path : str or os.PathLike
         Used exactly as given (no ``.npz`` is appended); ``.npz`` is the usual suffix.
     model : Sequential
+    key : bytes or str, optional
+        Sign the file with HMAC-SHA256 instead of a plain digest (see the module docstring).
     """
     path = _check_path(path, "save_params")
     _check_model(model, "save_params")
+    key = _check_key(key, "save_params")
     arrays, spec = _param_arrays(model)
-    _atomic_write(path, {"format": "nnlib.params", "version": FORMAT_VERSION, "params": spec}, arrays)
+    _atomic_write(path, {"format": "nnlib.params", "version": FORMAT_VERSION, "params": spec}, arrays,
+                  key, "save_params")
 
 
-def save_model(path, model, *, optimizer=None, opt_state=None, train_state=None, transform=None):
+def save_model(path, model, *, optimizer=None, opt_state=None, train_state=None, transform=None, key=None):
     """Save a full checkpoint to ``path`` atomically.
 
     Parameters
@@ -207,10 +244,14 @@ def save_model(path, model, *, optimizer=None, opt_state=None, train_state=None,
         The input transform the model was trained behind (``nnlib.preprocessing.TRANSFORMS``),
         saved as its name, ``config()`` and ``fitted_arrays()``; ``load_model`` returns it as
         ``extra["transform"]``, so new data is scaled with the training statistics.
+    key : bytes or str, optional
+        Sign the file with HMAC-SHA256 instead of a plain digest; load it with the same key
+        (see the module docstring).
     """
     where = "save_model"
     path = _check_path(path, where)
     _check_model(model, where)
+    key = _check_key(key, where)
     for i, layer in enumerate(model.layers):
         if type(layer).__name__ not in LAYERS:
             raise ValueError(f"{where} expected layers from nnlib.layers.LAYERS, got layers[{i}] of type "
@@ -237,8 +278,8 @@ def save_model(path, model, *, optimizer=None, opt_state=None, train_state=None,
         slots = sorted(k for k in opt_state if k != "step")
         meta["opt_state"] = {"step": int(opt_state["step"]), "slots": slots}
         for slot in slots:
-            for key, arr in opt_state[slot].items():
-                arrays[f"{_OPT}{slot}/{key}"] = arr
+            for name, arr in opt_state[slot].items():
+                arrays[f"{_OPT}{slot}/{name}"] = arr
     generators = []
     meta["layer_rngs"] = {str(i): _to_json_value(layer.rng, generators, where, f"layers[{i}].rng")
                           for i, layer in enumerate(model.layers)
@@ -260,82 +301,140 @@ def save_model(path, model, *, optimizer=None, opt_state=None, train_state=None,
         meta["transform"] = {"name": name, "config": transform.config(),
                              "arrays": {k: {"shape": list(v.shape), "dtype": v.dtype.name} for k, v in fitted.items()}}
         arrays.update({_TRANSFORM + k: v for k, v in fitted.items()})
-    _atomic_write(path, meta, arrays)
+    _atomic_write(path, meta, arrays, key, where)
 
 
 # --- reading -----------------------------------------------------------------------------------
 
-def _read(path, where):
-    """Every array of the file, the parsed JSON, after checking the digest."""
+def _read(path, where, key, expected_arrays):
+    """The parsed JSON and every array, checked against the digest.
+
+    ``expected_arrays(meta)`` returns ``{name: (shape, dtype)}`` from the parsed JSON (and
+    the model); an array is only allocated once its header matches its entry there.
+    """
     try:
-        npz = np.load(path, allow_pickle=False)
-        if not isinstance(npz, np.lib.npyio.NpzFile):
+        with open(path, "rb") as f:
+            magic = f.read(6)
+        if magic == b"\x93NUMPY":
             raise CorruptSaveError(f"{where} expected {path} to be an npz archive, got a single .npy array")
-        with npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except (FileNotFoundError, CorruptSaveError):
+        with zipfile.ZipFile(path) as zf:
+            names = set(_savefile.members(zf))
+            for entry in (_META, _DIGEST if key is None else _HMAC):
+                if entry not in names:
+                    raise _missing_entry(entry, names, path, where, key)
+            meta_text = _savefile.read_text(zf, _META)
+            stored = _savefile.read_text(zf, _DIGEST if key is None else _HMAC, limit=128)
+            try:
+                meta = json.loads(meta_text)
+            except json.JSONDecodeError as exc:
+                raise CorruptSaveError(f"{where} could not parse the JSON in {path}: {exc}") from exc
+            _check_format(meta, path, where)
+            expected = expected_arrays(meta)
+            stray = sorted(names - set(expected) - {_META, _DIGEST, _HMAC})
+            missing = sorted(set(expected) - names)
+            if stray or missing:
+                raise CorruptSaveError(f"{where} expected the arrays listed in {path}, got missing {missing} "
+                                       f"and unexpected {stray[:10]}")
+            h = _savefile.new_digest(meta_text, key)
+            arrays = {name: _savefile.read_array(zf, name, *expected[name], h) for name in sorted(expected)}
+    except (FileNotFoundError, SaveFileError):
         raise
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as exc:
+    except FormatProblem as exc:
+        raise CorruptSaveError(f"{where} could not read {path} as an nnlib save file: {exc}") from exc
+    except (MemoryError, RecursionError) as exc:
+        raise CorruptSaveError(f"{where} could not read {path} as an nnlib save file: {type(exc).__name__} "
+                               "(JSON nested too deeply, or more data than memory)") from exc
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
         raise CorruptSaveError(f"{where} could not read {path} as an nnlib save file: "
                                f"{type(exc).__name__}: {exc}") from exc
-    meta_arr, digest_arr = arrays.pop(_META, None), arrays.pop(_DIGEST, None)
-    for key, arr in ((_META, meta_arr), (_DIGEST, digest_arr)):
-        if arr is None or arr.dtype.kind != "U" or arr.ndim != 0:
-            raise CorruptSaveError(f"{where} expected {path} to hold the text entry {key!r}, "
-                                   f"got {'nothing' if arr is None else f'an array of dtype {arr.dtype}'}")
-    meta_text = str(meta_arr)
-    digest = _digest(meta_text, arrays)
-    if digest != str(digest_arr):
-        raise CorruptSaveError(f"{where} expected {path} to match its SHA-256 digest {str(digest_arr)[:16]}..., "
+    digest = h.hexdigest()
+    if not _savefile.hmac.compare_digest(digest, stored):
+        kind = "SHA-256 digest" if key is None else "HMAC-SHA256 signature (with the key given)"
+        raise CorruptSaveError(f"{where} expected {path} to match its {kind} {stored[:16]}..., "
                                f"got {digest[:16]}... (the file was damaged or edited after saving)")
-    try:
-        meta = json.loads(meta_text)
-    except json.JSONDecodeError as exc:
-        raise CorruptSaveError(f"{where} could not parse the JSON in {path}: {exc}") from exc
-    if not isinstance(meta, dict) or meta.get("format") not in ("nnlib.params", "nnlib.model"):
-        got = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
-        raise CorruptSaveError(f"{where} expected {path} to be an nnlib save file, got format {got!r}")
-    if meta.get("version") != FORMAT_VERSION:
-        raise IncompatibleSaveError(f"{where} expected format version {FORMAT_VERSION} in {path}, "
-                                    f"got {meta.get('version')!r}")
     return arrays, meta
 
 
-def _saved_params(arrays, meta, path, where):
-    """The params stored in the file, checked against the file's own list of them."""
+def _missing_entry(entry, names, path, where, key):
+    if entry == _HMAC and _DIGEST in names:
+        return CorruptSaveError(f"{where} expected {path} to be signed with the key given, got a file with a plain "
+                                "digest (anyone could have written it)")
+    if entry == _DIGEST and _HMAC in names:
+        return IncompatibleSaveError(f"{where} expected a file with a plain digest, got {path} signed with a key: "
+                                     "pass key= to check it")
+    return CorruptSaveError(f"{where} expected {path} to hold the text entry {entry!r}, got nothing")
+
+
+def _check_format(meta, path, where):
+    if not isinstance(meta, dict) or meta.get("format") not in ("nnlib.params", "nnlib.model"):
+        got = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise CorruptSaveError(f"{where} expected {path} to be an nnlib save file, got format {got!r:.80}")
+    if meta.get("version") != FORMAT_VERSION:
+        raise IncompatibleSaveError(f"{where} expected format version {FORMAT_VERSION} in {path}, "
+                                    f"got {meta.get('version')!r:.80}")
+
+
+def _listed_params(meta, path, where):
+    """The file's own table of its parameters: {key: (shape, dtype)}."""
     spec = meta.get("params")
     if not isinstance(spec, dict):
         raise CorruptSaveError(f"{where} expected a 'params' table in {path}, got {type(spec).__name__}")
-    params = {k[len(_PARAMS):]: v for k, v in arrays.items() if k.startswith(_PARAMS)}
-    if set(params) != set(spec):
-        raise CorruptSaveError(f"{where} expected the arrays {sorted(spec)} listed in {path}, "
-                               f"got {sorted(params)}")
-    for key, arr in params.items():
-        if arr.dtype.kind != "f" or [*arr.shape] != spec[key].get("shape") or arr.dtype.name != spec[key].get("dtype"):
-            raise CorruptSaveError(f"{where} expected params[{key!r}] in {path} to be {spec[key]}, "
-                                   f"got shape {arr.shape} and dtype {arr.dtype}")
-    return params
+    listed = {}
+    for k, v in spec.items():
+        shape = v.get("shape") if isinstance(v, dict) else None
+        dtype = v.get("dtype") if isinstance(v, dict) else None
+        if (not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape)
+                or dtype not in ("float32", "float64")):
+            raise CorruptSaveError(f"{where} expected params[{k!r}] in {path} to be {{'shape', 'dtype'}}, got {v!r:.80}")
+        listed[k] = (tuple(shape), np.dtype(dtype))
+    return listed
 
 
 def _check_fits(saved, params, path, where):
-    """Raise unless the saved arrays have exactly the model's keys, shapes and dtypes."""
+    """Raise unless the saved {key: (shape, dtype)} are exactly the model's keys, shapes and dtypes."""
     if set(saved) != set(params):
         missing = sorted(set(params) - set(saved))
         extra = sorted(set(saved) - set(params))
         raise IncompatibleSaveError(f"{where} expected {path} to hold the model's parameters {sorted(params)}, "
                                     f"got missing {missing} and unexpected {extra}")
-    for key, p in params.items():
-        s = saved[key]
-        if s.shape != p.shape or s.dtype != p.dtype:
-            raise IncompatibleSaveError(f"{where} expected params[{key!r}] of shape {p.shape} and dtype {p.dtype} "
-                                        f"from the model, got shape {s.shape} and dtype {s.dtype} in {path}")
+    for key, (shape, dtype) in params.items():
+        if saved[key] != (shape, dtype):
+            raise IncompatibleSaveError(f"{where} expected params[{key!r}] of shape {shape} and dtype {dtype} "
+                                        f"from the model, got shape {saved[key][0]} and dtype {saved[key][1]} in {path}")
 
 
-def load_params(path, model):
+def _expected_arrays(meta, params, path, where):
+    """Every array the file may hold, from the model's params {key: (shape, dtype)}: the
+    params, one copy per optimizer state slot, and the transform's (D,) statistics, with D at
+    most the widest parameter axis (a transform acts on a layer's input or output)."""
+    expected = {_PARAMS + k: v for k, v in params.items()}
+    spec = meta.get("opt_state")
+    if isinstance(spec, dict) and isinstance(spec.get("slots"), list):
+        slots = spec["slots"]
+        if len(slots) > _MAX_SLOTS or not all(isinstance(x, str) and "/" not in x for x in slots):
+            raise CorruptSaveError(f"{where} expected at most {_MAX_SLOTS} optimizer state slot names in {path}, "
+                                   f"got {slots!r:.80}")
+        expected.update({f"{_OPT}{slot}/{k}": v for slot in slots for k, v in params.items()})
+    spec = meta.get("transform")
+    table = spec.get("arrays") if isinstance(spec, dict) else None
+    if isinstance(table, dict):
+        widest = max((d for shape, _ in params.values() for d in shape), default=0)
+        for k, v in table.items():
+            shape = v.get("shape") if isinstance(v, dict) else None
+            dtype = v.get("dtype") if isinstance(v, dict) else None
+            if (not isinstance(shape, list) or len(shape) != 1 or type(shape[0]) is not int
+                    or not 1 <= shape[0] <= widest or dtype not in ("float32", "float64") or len(table) > _MAX_SLOTS):
+                raise CorruptSaveError(f"{where} expected the transform's array {k!r:.40} in {path} to be of shape (D,) "
+                                       f"with 1 <= D <= {widest} and float dtype, got {v!r:.80}")
+            expected[_TRANSFORM + k] = ((shape[0],), np.dtype(dtype))
+    return expected
+
+
+def load_params(path, model, *, key=None):
     """Copy the parameters saved in ``path`` into ``model`` (in place; the arrays stay the same objects).
 
     ``path`` may be a ``save_params`` or a ``save_model`` file. Nothing is changed unless every
-    key, shape and dtype matches the model.
+    key, shape and dtype matches the model. ``key``: the one the file was saved with, if any.
 
     Raises
     ------
@@ -345,12 +444,17 @@ def load_params(path, model):
     where = "load_params"
     path = _check_path(path, where)
     _check_model(model, where)
-    arrays, meta = _read(path, where)
-    saved = _saved_params(arrays, meta, path, where)
+    key = _check_key(key, where)
     params = model.params
-    _check_fits(saved, params, path, where)
-    for key, p in params.items():
-        p[...] = saved[key]
+    own = {k: (p.shape, p.dtype) for k, p in params.items()}
+
+    def expected(meta):
+        _check_fits(_listed_params(meta, path, where), own, path, where)
+        return _expected_arrays(meta, own, path, where)
+
+    arrays, _ = _read(path, where, key, expected)
+    for k, p in params.items():
+        p[...] = arrays[_PARAMS + k]
 
 
 def _decode_rng_state(state):
@@ -388,8 +492,11 @@ def _from_json_value(value, generators, path, where):
     return value
 
 
-def load_model(path):
+def load_model(path, *, key=None):
     """Rebuild what ``save_model`` stored.
+
+    ``key``: the one the file was saved with, if any; a file saved with a key loads only
+    with it, and a key given for a file saved without one is refused.
 
     Returns
     -------
@@ -401,7 +508,8 @@ def load_model(path):
         ``{"step": int, <slot>: {key: array}}``, ready for ``fit(..., state=opt_state)``.
     extra : dict
         The ``train_state`` passed to ``save_model`` (``{}`` if none), with generators restored:
-        ``extra["rng"]`` continues the saved generator's stream exactly.
+        ``extra["rng"]`` continues the saved generator's stream exactly. With a saved
+        ``transform``, ``extra["transform"]`` is the fitted Standardizer or MinMaxScaler.
 
     Raises
     ------
@@ -410,14 +518,24 @@ def load_model(path):
     """
     where = "load_model"
     path = _check_path(path, where)
-    arrays, meta = _read(path, where)
-    if meta["format"] != "nnlib.model":
-        raise IncompatibleSaveError(f"{where} expected a save_model file, got a {meta['format']!r} file in {path} "
-                                    "(use load_params with a model you build)")
-    saved = _saved_params(arrays, meta, path, where)
-    for key in ("model", "optimizer", "opt_state", "layer_rngs", "train_state", "generators"):
-        if key not in meta:
-            raise CorruptSaveError(f"{where} expected the entry {key!r} in {path}, got keys {sorted(meta)}")
+    key = _check_key(key, where)
+
+    def expected(meta):  # the architecture, checked without building it, says what to read
+        if meta["format"] != "nnlib.model":
+            raise IncompatibleSaveError(f"{where} expected a save_model file, got a {meta['format']!r} file in "
+                                        f"{path} (use load_params with a model you build)")
+        for entry in ("model", "optimizer", "opt_state", "layer_rngs", "train_state", "generators"):
+            if entry not in meta:
+                raise CorruptSaveError(f"{where} expected the entry {entry!r} in {path}, got keys {sorted(meta)}")
+        try:
+            specs = _config_param_specs(meta["model"])
+        except ValueError as exc:
+            raise IncompatibleSaveError(f"{where} could not rebuild the model in {path}: {exc}") from exc
+        _check_fits(_listed_params(meta, path, where), specs, path, where)
+        return _expected_arrays(meta, specs, path, where)
+
+    arrays, meta = _read(path, where, key, expected)
+    saved = {k[len(_PARAMS):]: v for k, v in arrays.items() if k.startswith(_PARAMS)}
     if not isinstance(meta["generators"], list):
         raise CorruptSaveError(f"{where} expected a list of generators in {path}, got {meta['generators']!r:.80}")
     generators = [_make_generator(s, i, path, where) for i, s in enumerate(meta["generators"])]
@@ -427,9 +545,8 @@ def load_model(path):
     except ValueError as exc:
         raise IncompatibleSaveError(f"{where} could not rebuild the model in {path}: {exc}") from exc
     params = model.params
-    _check_fits(saved, params, path, where)
-    for key, p in params.items():
-        p[...] = saved[key]
+    for k, p in params.items():
+        p[...] = saved[k]
     layer_rngs = meta["layer_rngs"]
     if not isinstance(layer_rngs, dict):
         raise CorruptSaveError(f"{where} expected a table of layer generators in {path}, got {layer_rngs!r:.80}")
@@ -472,11 +589,6 @@ def load_model(path):
         for slot in expected:
             prefix = f"{_OPT}{slot}/"
             state = {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
-            try:
-                _check_fits(state, params, path, where)
-            except IncompatibleSaveError as exc:
-                raise CorruptSaveError(f"{where} found an optimizer state {slot!r} that does not fit "
-                                       f"the model: {exc}") from exc
             opt_state[slot] = state
     transform = _load_transform(arrays, meta.get("transform"), path, where)
     known = {k for k in arrays if k.startswith(_PARAMS)}

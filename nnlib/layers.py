@@ -36,7 +36,7 @@ import numpy as np
 
 from . import activations
 from ._checks import (as_float_array, check_finite, check_float_dtype, check_positive, check_positive_int,
-                      check_probability, check_rng)
+                      check_probability, check_rng, is_number)
 from .initializers import INITIALIZERS
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -150,16 +150,22 @@ class Dense(Layer):
 
     def __init__(self, n_in, n_out, *, rng=None, init="glorot_uniform", dtype=np.float64):
         super().__init__()
-        self.n_in = check_positive_int(n_in, "n_in", "Dense")
-        self.n_out = check_positive_int(n_out, "n_out", "Dense")
-        if init not in INITIALIZERS:
-            raise ValueError(f"Dense expected init in {sorted(INITIALIZERS)}, got {init!r}")
-        self.init = init
-        self.dtype = check_float_dtype(dtype, "Dense")
+        self._param_specs(n_in=n_in, n_out=n_out, init=init, dtype=dtype)
+        self.n_in, self.n_out, self.init, self.dtype = int(n_in), int(n_out), init, np.dtype(dtype)
         check_rng(rng, "Dense")
         self.params = {"W": INITIALIZERS[init](self.n_in, self.n_out, rng, self.dtype),
                        "b": np.zeros(self.n_out, dtype=self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    @staticmethod
+    def _param_specs(n_in, n_out, init="glorot_uniform", dtype=np.float64, where="Dense"):
+        """The constructor's checks, without allocating: {name: (shape, dtype)} of the params."""
+        n_in = check_positive_int(n_in, "n_in", where)
+        n_out = check_positive_int(n_out, "n_out", where)
+        if not isinstance(init, str) or init not in INITIALIZERS:
+            raise ValueError(f"{where} expected init in {sorted(INITIALIZERS)}, got {init!r}")
+        dtype = check_float_dtype(dtype, where)
+        return {"W": ((n_in, n_out), dtype), "b": ((n_out,), dtype)}
 
     def _check_x(self, x):
         return _check_input(x, self.n_in, "Dense")
@@ -333,13 +339,19 @@ class PReLU(Layer):
 
     def __init__(self, n_units, init_slope=0.25, *, rng=None, dtype=np.float64):
         super().__init__()
-        self.n_units = check_positive_int(n_units, "n_units", "PReLU")
-        if not (isinstance(init_slope, (int, float, np.floating, np.integer)) and np.isfinite(init_slope)):
-            raise ValueError(f"PReLU expected init_slope to be a finite number, got {init_slope!r}")
-        self.init_slope = float(init_slope)
-        self.dtype = check_float_dtype(dtype, "PReLU")
+        self._param_specs(n_units=n_units, init_slope=init_slope, dtype=dtype)
+        self.n_units, self.init_slope, self.dtype = int(n_units), float(init_slope), np.dtype(dtype)
         self.params = {"alpha": np.full(self.n_units, self.init_slope, dtype=self.dtype)}
         self.grads = {"alpha": np.zeros(self.n_units, dtype=self.dtype)}
+
+    @staticmethod
+    def _param_specs(n_units, init_slope=0.25, dtype=np.float64):
+        """The constructor's checks, without allocating: {name: (shape, dtype)} of the params."""
+        n_units = check_positive_int(n_units, "n_units", "PReLU")
+        if not (is_number(init_slope) and np.isfinite(init_slope) and abs(init_slope) <= 1e6):
+            raise ValueError(f"PReLU expected init_slope to be a finite number (|init_slope| <= 1e6), "
+                             f"got {init_slope!r}")
+        return {"alpha": ((n_units,), check_float_dtype(dtype, "PReLU"))}
 
     def _check_x(self, x):
         return _check_input(x, self.n_units, "PReLU")
@@ -392,18 +404,21 @@ class Maxout(Layer):
 
     def __init__(self, n_in, n_out, pieces, *, rng=None, init="glorot_uniform", dtype=np.float64):
         super().__init__()
-        self.n_in = check_positive_int(n_in, "n_in", "Maxout")
-        self.n_out = check_positive_int(n_out, "n_out", "Maxout")
-        self.pieces = check_positive_int(pieces, "pieces", "Maxout")
-        if init not in INITIALIZERS:
-            raise ValueError(f"Maxout expected init in {sorted(INITIALIZERS)}, got {init!r}")
-        self.init = init
-        self.dtype = check_float_dtype(dtype, "Maxout")
+        self._param_specs(n_in=n_in, n_out=n_out, pieces=pieces, init=init, dtype=dtype)
+        self.n_in, self.n_out, self.pieces = int(n_in), int(n_out), int(pieces)
+        self.init, self.dtype = init, np.dtype(dtype)
         check_rng(rng, "Maxout")
         W = np.stack([INITIALIZERS[init](self.n_in, self.n_out, rng, self.dtype)
                       for _ in range(self.pieces)])
         self.params = {"W": W, "b": np.zeros((self.pieces, self.n_out), dtype=self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    @staticmethod
+    def _param_specs(n_in, n_out, pieces, init="glorot_uniform", dtype=np.float64):
+        """The constructor's checks, without allocating: {name: (shape, dtype)} of the params."""
+        pieces = check_positive_int(pieces, "pieces", "Maxout")
+        (n_in, n_out), dtype = Dense._param_specs(n_in, n_out, init, dtype, where="Maxout")["W"]
+        return {"W": ((pieces, n_in, n_out), dtype), "b": ((pieces, n_out), dtype)}
 
     def _check_x(self, x):
         return _check_input(x, self.n_in, "Maxout")

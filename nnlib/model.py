@@ -123,8 +123,7 @@ class Sequential:
         ``nnlib.io.load_params``. Raises ``ValueError`` naming the layer for an unknown
         name or a config the layer does not accept.
         """
-        if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
-            raise ValueError(f"Sequential.from_config expected a dict with a list under 'layers', got {config!r:.200}")
+        _config_param_specs(config)  # every entry checked, nothing allocated yet
         layers = []
         for i, entry in enumerate(config["layers"]):
             if (not isinstance(entry, dict) or not isinstance(entry.get("name"), str)
@@ -145,3 +144,43 @@ class Sequential:
 
     def __repr__(self):
         return "Sequential([" + ", ".join(repr(layer) for layer in self.layers) + "])"
+
+
+MAX_LAYERS = 10_000
+
+
+def _config_param_specs(config, where="Sequential.from_config"):
+    """Check a model config with the layers' own rules, allocating nothing.
+
+    Returns ``{"<index>.<name>": (shape, dtype)}`` of the parameters the model would have, so a
+    loader can compare a file's arrays with them before reading any. Layers without
+    parameters are built (they allocate nothing); the others run their constructor's checks
+    (``_param_specs``) without drawing their weights.
+    """
+    if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
+        raise ValueError(f"{where} expected a dict with a list under 'layers', got {config!r:.200}")
+    if not 1 <= len(config["layers"]) <= MAX_LAYERS:
+        raise ValueError(f"{where} expected 1 to {MAX_LAYERS} layers, got {len(config['layers'])}")
+    specs = {}
+    for i, entry in enumerate(config["layers"]):
+        if (not isinstance(entry, dict) or not isinstance(entry.get("name"), str)
+                or not isinstance(entry.get("config"), dict)):
+            raise ValueError(f"{where} expected layers[{i}] to be {{'name': str, 'config': dict}}, got {entry!r:.200}")
+        name, kwargs = entry["name"], entry["config"]
+        if name not in LAYERS:
+            raise ValueError(f"{where} expected layers[{i}] name in {sorted(LAYERS)}, got {name!r:.80}")
+        if "rng" in kwargs:
+            raise ValueError(f"{where} expected layers[{i}] config without 'rng', got {kwargs!r:.200}")
+        cls = LAYERS[name]
+        try:
+            if hasattr(cls, "_param_specs"):
+                layer_specs = cls._param_specs(**kwargs)
+            else:
+                cls(**kwargs, rng=np.random.default_rng(0))
+                layer_specs = {}
+        except TypeError as exc:  # unknown or missing keyword
+            raise ValueError(f"{where} could not build layers[{i}] {name}: {exc}") from exc
+        except ValueError as exc:
+            raise ValueError(f"{where} expected a valid config for layers[{i}] {name}: {exc}") from exc
+        specs.update({f"{i}.{k}": v for k, v in layer_specs.items()})
+    return specs

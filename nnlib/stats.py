@@ -26,7 +26,8 @@ def _sample(x, where):
 def _mean_and_sigma(mu, sigma, x, where):
     """Check ``mu`` (a number, or an array of x's shape) and ``sigma`` (a number > 0).
 
-    Both are returned in x's dtype, so float32 data give float32 results.
+    ``mu`` is returned in x's dtype, so float32 data give float32 results; ``sigma`` stays a
+    Python float (a sigma like 1e-300 would round to 0 in float32).
     """
     mu = finite_array(mu, "mu", where)
     if mu.ndim != 0 and mu.shape != x.shape:
@@ -34,7 +35,16 @@ def _mean_and_sigma(mu, sigma, x, where):
     if isinstance(sigma, np.ndarray) and sigma.ndim == 0:
         sigma = sigma.item()
     check_positive(sigma, "sigma", where)
-    return mu.astype(x.dtype, copy=False), x.dtype.type(sigma)
+    return mu.astype(x.dtype, copy=False), float(sigma)
+
+
+def _finite_result(value, dtype, where, sigma):
+    """Cast to x's dtype; a value beyond it (sigma tiny next to the spread) is refused by name."""
+    out = dtype.type(value) if np.ndim(value) == 0 else np.asarray(value).astype(dtype)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{where} expected sigma for which the result is a finite {dtype.name}, got sigma={sigma!r} "
+                         "(tiny next to the distance between x and mu)")
+    return out
 
 
 def gaussian_pdf(x, mu, sigma):
@@ -62,8 +72,10 @@ def gaussian_pdf(x, mu, sigma):
     where = "gaussian_pdf"
     arr = finite_array(x, "x", where)
     mu, sigma = _mean_and_sigma(mu, sigma, arr, where)
-    z = (arr - mu) / sigma
-    return np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * sigma)
+    with np.errstate(all="ignore"):  # a z beyond 1e154 squares to inf: its density is 0, rightly
+        z = (arr - mu) / sigma
+        density = np.exp(-0.5 * z * z) / (math.sqrt(2 * math.pi) * sigma)
+    return _finite_result(density, arr.dtype, where, sigma)
 
 
 def gaussian_log_likelihood(x, mu, sigma):
@@ -92,8 +104,12 @@ def gaussian_log_likelihood(x, mu, sigma):
     arr = _sample(x, where)
     mu, sigma = _mean_and_sigma(mu, sigma, arr, where)
     n = arr.size
-    squared = np.sum((arr - mu) ** 2)
-    return arr.dtype.type(-0.5 * n * np.log(2 * math.pi * sigma**2) - squared / (2 * sigma**2))
+    # log(2 pi sigma^2) as log(2 pi) + 2 log(sigma), and the squares scaled by sigma first:
+    # sigma**2 underflows to 0 for sigma < 1e-162, which gave log(0) and 0/0
+    with np.errstate(all="ignore"):
+        scaled = np.sum(((arr.astype(np.float64) - mu) / sigma) ** 2)
+        value = -0.5 * n * (math.log(2 * math.pi) + 2 * math.log(sigma)) - 0.5 * scaled
+    return _finite_result(value, arr.dtype, where, sigma)
 
 
 def gaussian_mle(x):

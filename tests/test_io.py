@@ -1,5 +1,8 @@
 """Saving and loading: round trips, bit-for-bit resumed training, atomic writes, refusing bad files."""
 import json
+import time
+import tracemalloc
+import zipfile
 import os
 
 import numpy as np
@@ -37,7 +40,7 @@ def rewrite(path, change):
 def redigest(entries, meta_text):
     """Store ``meta_text`` as the JSON and a digest that matches it and the arrays (a 'valid' forgery)."""
     entries[io._META] = np.array(meta_text)
-    arrays = {k: v for k, v in entries.items() if k not in (io._META, io._DIGEST)}
+    arrays = {k: v for k, v in entries.items() if k not in (io._META, io._DIGEST, io._HMAC)}
     entries[io._DIGEST] = np.array(io._digest(meta_text, arrays))
 
 
@@ -235,9 +238,10 @@ def test_an_npz_that_nnlib_did_not_write(tmp_path):
 
 def test_pickled_objects_are_refused(tmp_path):
     path = tmp_path / "evil.npz"
-    np.savez(path, **{io._META: np.array("{}"), "params/0.W": np.array([{"a": 1}], dtype=object)})
-    with pytest.raises(io.CorruptSaveError, match=r"could not read .*evil.npz.*pickle"):
-        io.load_model(path)
+    io.save_params(path, build(np.random.default_rng(0)))
+    rewrite(path, lambda entries: entries.__setitem__("params/0.W", np.array([{"a": 1}], dtype=object)))
+    with pytest.raises(io.CorruptSaveError, match=r"could not read .*evil.npz.*dtype object"):
+        io.load_params(path, build(np.random.default_rng(0)))
 
 
 def test_edited_parameter_breaks_the_digest(saved):
@@ -300,7 +304,7 @@ def test_missing_parameter_array(saved):
         del entries["params/3.b"]
         redigest(entries, str(entries[io._META]))
     rewrite(path, edit)
-    with pytest.raises(io.CorruptSaveError, match=r"expected the arrays \['0.W', '0.b', '3.W', '3.b'\] listed in .*, got \['0.W', '0.b', '3.W'\]"):
+    with pytest.raises(io.CorruptSaveError, match=r"expected the arrays listed in .*, got missing \['params/3.b'\] and unexpected \[\]"):
         io.load_model(path)
 
 
@@ -314,7 +318,7 @@ def test_architecture_and_arrays_disagree(saved):
 def test_optimizer_state_that_does_not_fit(saved):
     path, _ = saved
     rewrite_meta(path, lambda meta: meta["opt_state"].update(slots=["m", "v"]))
-    with pytest.raises(io.CorruptSaveError, match=r"expected the state slots \['velocity'\] of SGD in .*, got \['m', 'v'\]"):
+    with pytest.raises(io.CorruptSaveError, match=r"expected the arrays listed in .*got missing \['opt_state/m/0.W', .*unexpected \['opt_state/velocity/0.W'"):
         io.load_model(path)
 
 
@@ -424,15 +428,18 @@ def forge(path, change):
 @pytest.mark.parametrize("change, error, match", [
     (lambda m, e: m["transform"].update(name="PCA"), io.IncompatibleSaveError,
      r"expected a transform name in \['MinMaxScaler', 'Standardizer'\] .*got 'PCA'"),
-    (lambda m, e: m["transform"].update(arrays=[1]), io.CorruptSaveError, r"expected the transform's array table"),
+    (lambda m, e: m["transform"].update(arrays=[1]), io.CorruptSaveError,
+     r"expected the arrays listed in .*unexpected \['transform/mean_', 'transform/scale_'\]"),
     (lambda m, e: e.pop("transform/scale_"), io.CorruptSaveError,
-     r"expected the transform arrays \['mean_', 'scale_'\] listed in .*got \['mean_'\]"),
+     r"expected the arrays listed in .*got missing \['transform/scale_'\]"),
     (lambda m, e: e["transform/scale_"].__setitem__(0, 0.0), io.CorruptSaveError,
      r"could not rebuild the transform Standardizer .*scale_'\] > 0"),
     (lambda m, e: e["transform/mean_"].__setitem__(1, np.inf), io.CorruptSaveError,
      r"could not rebuild the transform Standardizer .*to be finite, got 0 NaN and 1 inf"),
     (lambda m, e: e.__setitem__("transform/mean_", np.zeros(5)), io.CorruptSaveError,
-     r"could not rebuild the transform .*arrays of one shape"),
+     r"entry 'transform/mean_' should be shape \(2,\) and dtype float64, its header says shape \(5,\)"),
+    (lambda m, e: m["transform"]["arrays"]["mean_"].update(shape=[10 ** 9]), io.CorruptSaveError,
+     r"expected the transform's array 'mean_' .*of shape \(D,\) with 1 <= D <= 16"),
     (lambda m, e: m["transform"].update(config={"feature_range": [0, 1]}), io.CorruptSaveError,
      r"could not rebuild the transform .*expected config with keys \[\]"),
     (lambda m, e: m["train_state"].update(transform=1), io.CorruptSaveError,
@@ -442,3 +449,172 @@ def test_corrupt_transform_entries_are_refused(saved_with_transform, change, err
     forge(saved_with_transform, change)
     with pytest.raises(error, match=match):
         io.load_model(saved_with_transform)
+
+
+# --- files built to hurt: bounded reading, forged configs, keys ----------------------------------
+
+def write_zip(path, members, compression=zipfile.ZIP_STORED):
+    """An npz by hand: {name: bytes of a .npy member}."""
+    with zipfile.ZipFile(path, "w", compression=compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name + ".npy", data)
+
+
+def npy_bytes(arr=None, *, header_shape=None, dtype="<f8", body=b""):
+    """An npy member whose header may claim another shape than the bytes that follow."""
+    buf = _bytes_io()
+    if arr is not None:
+        np.save(buf, arr)
+        return buf.getvalue()
+    np.lib.format.write_array_header_1_0(buf, {"descr": dtype, "fortran_order": False, "shape": header_shape})
+    return buf.getvalue() + body
+
+
+def _bytes_io():
+    import io as stdlib_io
+    return stdlib_io.BytesIO()
+
+
+def members_of(path):
+    with zipfile.ZipFile(path) as zf:
+        return {n[:-4]: zf.read(n) for n in zf.namelist()}
+
+
+def test_a_deflate_bomb_is_refused_fast_with_little_memory(saved):
+    path, _ = saved
+    entries = members_of(path)
+    # the header says (2, 16) like the model, then 200 MB of zeros follow (compressed to ~200 KB)
+    entries["params/0.W"] = npy_bytes(header_shape=(2, 16), body=bytes(200 * 2 ** 20))
+    write_zip(path, entries, zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 2 ** 20
+    tracemalloc.start()
+    start = time.perf_counter()
+    with pytest.raises(io.CorruptSaveError, match=r"entry 'params/0.W' holds more data than its header announces"):
+        io.load_model(path)
+    elapsed = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20 * 2 ** 20, peak
+    assert elapsed < 5, elapsed
+
+
+def test_a_header_claiming_gigabytes_is_refused_before_allocating(saved):
+    path, _ = saved
+    entries = members_of(path)
+    entries["params/0.W"] = npy_bytes(header_shape=(40000, 40000), body=bytes(64))
+    write_zip(path, entries)
+    tracemalloc.start()
+    with pytest.raises(io.CorruptSaveError, match=r"entry 'params/0.W' should be shape \(2, 16\) and dtype float64, "
+                                                  r"its header says shape \(40000, 40000\)"):
+        io.load_model(path)
+    assert tracemalloc.get_traced_memory()[1] < 20 * 2 ** 20
+    tracemalloc.stop()
+
+
+def test_a_short_member_is_refused(saved):
+    path, _ = saved
+    entries = members_of(path)
+    entries["params/0.W"] = npy_bytes(header_shape=(2, 16), body=bytes(10))
+    write_zip(path, entries)
+    with pytest.raises(io.CorruptSaveError, match=r"entry 'params/0.W' ends after 10 of the 256 bytes"):
+        io.load_model(path)
+
+
+def test_a_forged_huge_layer_is_refused_by_its_shapes_before_anything_is_built(saved, monkeypatch):
+    path, _ = saved
+
+    def forge_layer(meta):
+        meta["model"]["layers"][3]["config"].update(n_in=16000, n_out=16000)
+        meta["params"]["3.W"]["shape"] = [16000, 16000]
+        meta["params"]["3.b"]["shape"] = [16000]
+    rewrite_meta(path, forge_layer)
+    built = []
+    monkeypatch.setattr(layers.Dense, "__init__", lambda *a, **k: built.append(1))
+    start = time.perf_counter()
+    with pytest.raises(io.CorruptSaveError, match=r"entry '(params|opt_state/velocity)/3.W' should be shape \(16000, 16000\) .*header says shape \(16, 3\)"):
+        io.load_model(path)
+    assert built == [] and time.perf_counter() - start < 2
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda m: m["model"]["layers"][2]["config"].update(drop_prob=1.5), r"layers\[2\] Dropout: Dropout expected drop_prob in \[0, 1\)"),
+    (lambda m: m["model"]["layers"][0]["config"].update(n_in=True), r"layers\[0\] Dense: Dense expected n_in to be a positive integer, got True"),
+    (lambda m: m["model"]["layers"][0]["config"].update(dtype="float16"), r"Dense expected dtype float32 or float64"),
+    (lambda m: m["model"]["layers"][0]["config"].update(bad=1), r"could not build layers\[0\] Dense"),
+    (lambda m: m["model"].update(layers=[]), r"expected 1 to 10000 layers, got 0"),
+])
+def test_configs_follow_the_constructors_rules(saved, change, match):
+    path, _ = saved
+    rewrite_meta(path, change)
+    with pytest.raises(io.IncompatibleSaveError, match=match):
+        io.load_model(path)
+
+
+def test_deeply_nested_json_is_a_named_error(saved):
+    path, _ = saved
+
+    def edit(entries):
+        redigest(entries, '{"format": "nnlib.model", "version": 1, "x": ' + "[" * 200_000 + "]" * 200_000 + "}")
+    rewrite(path, edit)
+    with pytest.raises(io.CorruptSaveError, match=r"RecursionError \(JSON nested too deeply"):
+        io.load_model(path)
+
+
+def test_json_claiming_too_many_characters_is_refused(saved):
+    path, _ = saved
+    entries = members_of(path)
+    entries[io._META] = npy_bytes(header_shape=(), dtype="<U100000000")
+    write_zip(path, entries)
+    with pytest.raises(io.CorruptSaveError, match=r"entry '__nnlib_meta__' claims 100000000 characters"):
+        io.load_model(path)
+
+
+def test_a_keyed_file_loads_only_with_its_key(tmp_path, rng, data):
+    X, _ = data
+    model = build(rng)
+    path = tmp_path / "signed.npz"
+    io.save_model(path, model, key="s3cret")
+    loaded = io.load_model(path, key=b"s3cret")[0]
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    with pytest.raises(io.CorruptSaveError, match=r"HMAC-SHA256 signature \(with the key given\)"):
+        io.load_model(path, key="guess")
+    with pytest.raises(io.IncompatibleSaveError, match=r"signed with a key: pass key="):
+        io.load_model(path)
+    # a forger without the key edits the JSON and recomputes a plain digest: refused with the key,
+    # whether the old signature stays (it no longer matches) or is removed
+    rewrite_meta(path, lambda meta: meta["model"]["layers"][2]["config"].update(drop_prob=0.999999))
+    with pytest.raises(io.CorruptSaveError, match=r"to match its HMAC-SHA256 signature"):
+        io.load_model(path, key="s3cret")
+    rewrite(path, lambda entries: entries.pop(io._HMAC))
+    assert io.load_model(path)[0].layers[2].drop_prob == 0.999999  # without the key it would pass
+    with pytest.raises(io.CorruptSaveError, match=r"expected .* to be signed with the key given, got a file with a plain digest"):
+        io.load_model(path, key="s3cret")
+    io.save_params(path, model, key=b"k")
+    io.load_params(path, build(np.random.default_rng(5)), key="k")
+    with pytest.raises(ValueError, match=r"save_model expected key to be non-empty bytes or str \(or None\), got int"):
+        io.save_model(path, model, key=3)
+
+
+def test_stale_temporary_files_are_removed_by_the_next_save(tmp_path, rng):
+    path = tmp_path / "model.npz"
+    (tmp_path / ".model.npz.abc123.tmp").write_bytes(b"x" * 1000)  # a save killed before its rename
+    (tmp_path / ".other.npz.abc123.tmp").write_bytes(b"y")          # another path's: left alone
+    io.save_model(path, build(rng))
+    assert sorted(os.listdir(tmp_path)) == [".other.npz.abc123.tmp", "model.npz"]
+
+
+def test_saving_into_a_missing_folder_names_the_path(tmp_path, rng):
+    target = tmp_path / "nodir" / "x.npz"
+    with pytest.raises(FileNotFoundError, match=r"save_params could not write .*nodir/x.npz: the folder .*nodir does not exist"):
+        io.save_params(target, build(rng))
+
+
+def test_the_digest_hashes_without_copying(tmp_path, rng):
+    big = Sequential([layers.Dense(1000, 1000, rng=rng)])
+    path = tmp_path / "big.npz"
+    io.save_params(path, big)
+    tracemalloc.start()
+    io.load_params(path, big)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1.5 * big.params["0.W"].nbytes, peak  # the arrays read once, no second copy
