@@ -15,11 +15,12 @@ the opposite sub-rectangle. Points outside the input read 0 (the background of t
 ``rotate`` and ``scale``; ``resize`` clamps them to the border pixel. Pixel centres sit at
 integer coordinates and an image of size H×W rotates and scales about ((H-1)/2, (W-1)/2).
 
-**Labels.** An augmentation must not change what the image means. On digits a vertical flip
-(upside down) changes the label's meaning: it turns a 6 into something read as a 9, and a
-180° rotation (``rotate90(x, 2)``, both flips) maps 6 ↔ 9 exactly as a reader sees them. A
-horizontal flip turns most digits into mirror writing. Keep flips for data whose meaning
-is symmetric (a photo of a cat mirrored left-right is still a cat).
+**Labels.** An augmentation must not change what the image means. On digits, flipping both
+ways (vertically and horizontally, the same as a 180° rotation, ``rotate90(x, 2)``) changes
+the label's meaning: it turns a 6 into a 9 and a 9 into a 6. A vertical flip alone gives a
+mirror-written 9 and a horizontal flip mirror writing in general; only 0, 1 and 8 survive
+flips as themselves. Keep flips for data whose meaning is symmetric (a photo of a cat
+mirrored left-right is still a cat).
 """
 import numpy as np
 
@@ -82,8 +83,8 @@ def flip_horizontal(images):
 def flip_vertical(images):
     """Turn upside down: ``out[n, i, j] = x[n, H-1-i, j]``. Applying it twice gives x back.
 
-    **Changes a digit's label**: an upside-down 6 reads as a 9 (and 9 as 6). Never use it
-    to augment digits. Shape (N, H, W) -> (N, H, W).
+    Upside down, a 6 is a mirror-written 9; followed by ``flip_horizontal`` (together a 180°
+    rotation) it *is* a 9: flips change a digit's label. Shape (N, H, W) -> (N, H, W).
     """
     return _images(images, "flip_vertical")[:, ::-1, :].copy()
 
@@ -91,7 +92,8 @@ def flip_vertical(images):
 def rotate90(images, k=1):
     """Rotate by k·90° counter-clockwise (as ``imshow`` draws it), exactly: no interpolation.
 
-    k = 2 is both flips, and maps 6 ↔ 9; four quarter turns give x back. Shape (N, H, W) ->
+    k = 2 is both flips, and **changes a digit's label**: it maps 6 ↔ 9. Four quarter turns
+    give x back. Shape (N, H, W) ->
     (N, H, W) for even k, (N, W, H) for odd k.
     """
     x = _images(images, "rotate90")

@@ -111,6 +111,16 @@ MISTAKES = [
             "    return np.where(width > 0, (X - low) / np.where(width > 0, width, 1.0), 0.0)")),
         "loses": ["test_q1_min_max_constant"],
     },
+    {   # hidden message: "a feature that is constant on the training set gave NaN or inf, or did not map to x - m"
+        "name": "min_max_scale guards only the feature that is constant in the visible example",
+        "cell": "q1_min_max",
+        "source": _MIN_MAX.format(body=(
+            "    low = X_train.min(axis=0)\n"
+            "    width = X_train.max(axis=0) - low\n"
+            "    width[1] = 1.0 if width[1] == 0 else width[1]\n"
+            "    return (X - low) / width")),
+        "loses": ["test_q1_min_max_constant"],
+    },
     # --- Q2 predict: an outlier ------------------------------------------------------------------------
     {   # message: 'predicted_wider should be "min-max" or "standardization"'
         "name": "predicted_wider spelled differently from the two choices",
@@ -259,6 +269,15 @@ MISTAKES = [
             "    return np.concatenate([rng.choice(np.flatnonzero(labels == k), counts.argmin(), replace=False)\n"
             "                           for k in classes])")),
         "loses": ["test_q5_trim_counts", "test_q5_trim_random"],
+    },
+    {   # hidden message: "every class should keep as many examples as the smallest class has" (classes 1, 4, 9)
+        "name": "trim_to_smallest assumes the classes are 0..K-1 (np.bincount)",
+        "cell": "q5_trim",
+        "source": _TRIM.format(body=(
+            "    counts = np.bincount(labels)\n"
+            "    return np.concatenate([rng.choice(np.flatnonzero(labels == k), counts.min(), replace=False)\n"
+            "                           for k in range(len(counts))])")),
+        "loses": ["test_q5_trim_counts"],
     },
     {   # message: "expected a 1-D array of integer indices"
         "name": "trim_to_smallest returns a boolean mask instead of indices",
