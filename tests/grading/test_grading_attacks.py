@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import socket
+import tempfile
 import textwrap
 import threading
 import time
@@ -259,7 +260,8 @@ def attacked(tmp_path_factory):
     home = Path(os.path.expanduser("~"))
     outside = work / "outside"
     outside.mkdir()
-    cluster = pc.Cluster(tmp_path_factory.mktemp("pg")).start()
+    # its own folder outside pytest's (whose numbered folders other pytest runs may clean up)
+    cluster = pc.Cluster(tempfile.mkdtemp(prefix="nnlib-pg-")).start()
     listener = _Listener()
     overrides = {"CourseDirectory": {"db_url": cluster.url}, "Execute": {"timeout": 5}}
     try:
