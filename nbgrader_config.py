@@ -3,6 +3,9 @@
 Layout: solutions/exNN_topic/exNN_topic.ipynb is the only source; `python -m tools.release`
 (a wrapper over `nbgrader generate_assignment`) writes the student versions to exercises/.
 Instructor commands and the learner's self-grading command are in the README ("Instructors").
+Autograde with `python -m tools.autograde_class ASSIGNMENT`: it runs nbgrader's autograde with every
+kernel sandboxed and the tamper checks of tools/_guarded_execute.py; plain `nbgrader autograde`
+runs submitted code unsandboxed, in your account.
 """
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 

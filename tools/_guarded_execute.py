@@ -66,6 +66,7 @@ class GuardedExecute(Execute):
     sandbox = Bool(True, help="Run each kernel in a bubblewrap sandbox.").tag(config=True)
     max_output_bytes = Integer(1 << 20, help="Output kept per cell; the rest is dropped.").tag(config=True)
     guard_timeout = Integer(10, help="Seconds the guard's silent calls may take.").tag(config=True)
+    probe_timeout = Integer(3, help="Seconds a kernel has to answer after a cell timed out.").tag(config=True)
 
     def __init__(self, **kw):
         super().__init__(**kw)
@@ -156,13 +157,23 @@ class GuardedExecute(Execute):
         except DeadKernelError:
             self._lost = "the kernel died (os._exit, a crash, or a resource limit)"
             cell.outputs = list(cell.get("outputs", [])) + [_error(KERNEL_LOST, self._lost + " while this cell ran")]
+        except Exception as exc:  # e.g. CellTimeoutError "Timeout waiting for IOPub output": a broken kernel
+            self._lost = f"the kernel stopped responding ({type(exc).__name__})"
+            cell.outputs = list(cell.get("outputs", [])) + [_error(KERNEL_LOST, self._lost + " while this cell ran")]
+            self._stop_kernel()
         return cell, resources
 
-    def _silent(self, code, index):
+    def _stop_kernel(self):
+        try:
+            self.km.shutdown_kernel(now=True)
+        except Exception as exc:  # already gone
+            self.log.warning("could not stop the kernel: %s", exc)
+
+    def _silent(self, code, index, timeout=None):
         """Run ``code`` without history or a place in the notebook; return its outputs."""
         helper = nbformat.v4.new_code_cell(code)
         saved, cell = self.timeout, self.nb.cells[index]
-        self.timeout = self.guard_timeout
+        self.timeout = timeout or self.guard_timeout
         try:
             self.execute_cell(helper, index, store_history=False)
         finally:
@@ -176,9 +187,9 @@ class GuardedExecute(Execute):
         if not any(o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError" for o in cell.outputs):
             return
         nonce = secrets.token_hex(8)
-        if _report(self._silent(f"print({nonce!r}, '{{}}')", index), nonce) is None:
+        if _report(self._silent(f"print({nonce!r}, '{{}}')", index, self.probe_timeout), nonce) is None:
             self._lost = "the kernel stopped answering (it ignored the interrupt after a timeout)"
-            self.km.shutdown_kernel(now=True)
+            self._stop_kernel()
 
     def _run_test(self, cell, resources, index):
         grade_id = _meta(cell)["grade_id"]

@@ -54,10 +54,16 @@ def _nnlib_install_guard():
     watched_prefixes = ("numpy", "nnlib", "math", "operator", "functools", "IPython.core",
                         "ipykernel", "json", "re")
 
+    library_prefixes = ("numpy", "nnlib", "math", "operator", "functools", "json", "re")
+
     def watched(name):
         return any(name == p or name.startswith(p + ".") for p in watched_prefixes)
 
-    def interesting(value):
+    def interesting(value, library=False):
+        # in the libraries tests call, anything callable (np.allclose is a C dispatcher object, not a
+        # function); in IPython and ipykernel only code objects, not the stateful instances they keep
+        if library and callable(value):
+            return True
         return isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type, types.ModuleType,
                                   staticmethod, classmethod, property, numpy.ufunc, functools.partial))
 
@@ -69,7 +75,8 @@ def _nnlib_install_guard():
         namespace = getattr(module, "__dict__", None)
         if not isinstance(namespace, dict):
             continue
-        modules[name] = (module, {k: v for k, v in namespace.items() if interesting(v)})
+        library = any(name == p or name.startswith(p + ".") for p in library_prefixes)
+        modules[name] = (module, {k: v for k, v in namespace.items() if interesting(v, library)})
         for value in namespace.values():
             if isinstance(value, type) and getattr(value, "__module__", None) == name:
                 try:

@@ -69,5 +69,12 @@ class Cluster:
         return self
 
     def stop(self):
-        if self.data.exists():
+        """Stop the server (by its pid file if pg_ctl cannot) and delete its folder."""
+        try:
             self._run(find_binary("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        except RuntimeError:
+            try:
+                os.kill(int((self.data / "postmaster.pid").read_text().split()[0]), 9)
+            except (OSError, ValueError, IndexError):
+                pass
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -89,6 +89,39 @@ def test_learner_grade_prints_table_and_leaves_nothing(course, tmp_path, kind):
     assert _files_under(tmp_path / "home") == [], "tools.grade left files in HOME"
 
 
+def _grade_command(nb, tmp_path, env):
+    course_copy = gs.copy_course(tmp_path / "course", [A])
+    notebook = tmp_path / f"{A}.ipynb"
+    gs.nbformat.write(nb, str(notebook))
+    return subprocess.run([sys.executable, "-m", "tools.grade", notebook.name, "--course", str(course_copy)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_learner_grade_flags_tampering(course, tmp_path):
+    """An input transformer in the first answer (the issue's first attack) scores 0, said in a plain line."""
+    nb = gs.nbformat.from_dict(course.release(A))
+    first = next(c for c in nb.cells if gs.nbgrader_meta(c).get("solution"))
+    first.source = 'get_ipython().input_transformers_cleanup.append(lambda lines: ["pass\\n"])\n' + first.source
+    run = _grade_command(nb, tmp_path, _env(tmp_path))
+    rows = _table_rows(run.stdout)
+    assert rows and all(score == 0 for score, _top in rows.values()), run.stdout + run.stderr
+    assert run.returncode == 1
+    assert re.search(r"^tampering detected: \d+ test cell", run.stdout, re.M), run.stdout
+    assert "GradingTamperError" in run.stdout
+
+
+def test_learner_grade_without_bubblewrap_says_so(course, tmp_path):
+    """No bwrap on PATH: a one-line notice on stderr, and an honest notebook still gets full marks."""
+    nb, expected = _submission(course, "solution")
+    env = _env(tmp_path)
+    env["PATH"] = str(Path(sys.executable).parent)  # no /usr/bin: no bwrap, no prlimit
+    run = _grade_command(nb, tmp_path, env)
+    assert _table_rows(run.stdout) == expected, run.stdout + run.stderr
+    notices = [line for line in run.stderr.splitlines() if line.startswith("notice: grading without a sandbox")]
+    assert len(notices) == 1, run.stderr
+    assert run.returncode == 0
+
+
 def _nbgrader(args, course, env):
     run = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
                          capture_output=True, text=True, timeout=300)
