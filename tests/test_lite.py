@@ -194,6 +194,24 @@ def offline(browser):
         ctx.context.close()
 
 
+def test_outside_requests_are_blocked_and_counted(offline, server):
+    """The guard itself: a fetch to another host, from the page and from a worker, fails and is counted."""
+    page = offline.context.new_page()
+    page.goto(f"{server}/lab/index.html")
+    outcome = page.evaluate("""async () => {
+        const tryFetch = async () => { try { await fetch('https://example.org/x'); return 'loaded'; }
+                                       catch (e) { return 'blocked'; } };
+        const fromPage = await tryFetch();
+        const code = `fetch('https://example.org/y').then(() => postMessage('loaded'), () => postMessage('blocked'))`;
+        const worker = new Worker(URL.createObjectURL(new Blob([code], {type: 'text/javascript'})));
+        const fromWorker = await new Promise(done => { worker.onmessage = e => done(e.data); });
+        return [fromPage, fromWorker];
+    }""")
+    assert outcome == ["blocked", "blocked"], f"requests to another host were not blocked: {outcome}"
+    assert {u.split("example.org/")[-1] for u in offline.outside if "example.org" in u} == {"x", "y"}, (
+        f"blocked requests were not all counted: {offline.outside}")
+
+
 def open_in_lab(offline, server: str, rel: str):
     """Open one notebook of the site in JupyterLite's lab; wait until its Pyodide kernel is idle."""
     from playwright.sync_api import expect
