@@ -89,7 +89,7 @@ def test_every_chapter_and_exercise_is_in_the_site(site):
 
 
 def test_pyodide_files_match_the_official_lock(site):
-    core = build_lite.npm_core(REPO / "book" / "_build" / "lite-cache")
+    core = build_lite.npm_core(CACHE)
     official = json.loads(core["pyodide-lock.json"])
     served = site / "static" / "pyodide"
     lock = json.loads((served / "pyodide-lock.json").read_text())
@@ -107,6 +107,52 @@ def test_pyodide_files_match_the_official_lock(site):
     kept = {p.name for p in served.iterdir()}
     assert kept == {e["file_name"] for e in lock["packages"].values()} | set(build_lite.CORE_FILES), (
         f"files in static/pyodide that the lock does not name: {kept}")
+
+
+CACHE = REPO / "book" / "_build" / "lite-cache"
+
+
+def _archive(path: Path, files: dict[str, bytes], mode: str = "w:bz2") -> Path:
+    """A release-archive look-alike: pyodide/<file> members, as in pyodide-0.27.7.tar.bz2."""
+    import io
+    import tarfile
+    with tarfile.open(path, mode) as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(f"pyodide/{name}")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_an_official_archive_is_used_and_checked(site, tmp_path):
+    """--pyodide-archive: the same files, checked the same way; a tampered or missing file stops the build."""
+    official = json.loads(build_lite.npm_core(CACHE)["pyodide-lock.json"])
+    needed = [official["packages"][n]["file_name"] for n in build_lite.needed_packages(official)]
+    served = site / "static" / "pyodide"
+    good = _archive(tmp_path / "pyodide-0.27.7.tar", {n: (served / n).read_bytes() for n in needed}, "w")
+    summary = build_lite.stage_pyodide(tmp_path / "from-archive", CACHE, str(good))
+    assert summary["source"] == str(good) and summary["packages"] == build_lite.needed_packages(official)
+    for name in needed:
+        assert (tmp_path / "from-archive" / name).read_bytes() == (served / name).read_bytes()
+
+    tampered = {n: (served / n).read_bytes() for n in needed[:1]}
+    data = tampered[needed[0]]
+    tampered[needed[0]] = data[:-1] + bytes([data[-1] ^ 1])  # one bit flipped
+    with pytest.raises(build_lite.BuildError, match="SHA-256"):
+        build_lite.stage_pyodide(tmp_path / "tampered", CACHE, str(_archive(tmp_path / "bad.tar.bz2", tampered)))
+    with pytest.raises(build_lite.BuildError, match=re.escape(build_lite.OFFICIAL_ARCHIVE)):
+        build_lite.stage_pyodide(tmp_path / "empty", CACHE, str(_archive(tmp_path / "empty.tar.bz2", {})))
+    with pytest.raises(build_lite.BuildError, match="no such file"):
+        build_lite.stage_pyodide(tmp_path / "none", CACHE, str(tmp_path / "missing.tar.bz2"))
+
+
+def test_without_the_bundle_the_build_says_where_the_official_archive_is(tmp_path, monkeypatch):
+    def pip_fails(cmd, what, **kwargs):
+        raise build_lite.BuildError(f"{what} failed (exit 1): no matching distribution")
+    monkeypatch.setattr(build_lite, "run", pip_fails)
+    with pytest.raises(build_lite.BuildError) as err:
+        build_lite.BundleSource(tmp_path / "empty-cache")
+    assert build_lite.OFFICIAL_ARCHIVE in str(err.value) and "--pyodide-archive" in str(err.value)
 
 
 def test_nnlib_is_a_pure_python_wheel_and_nothing_is_remote(site):
