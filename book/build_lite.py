@@ -63,8 +63,9 @@ SETUP_TAG = "nnlib-lite-setup"
 NOTICE_TAG = "nnlib-lite-notice"
 
 SETUP_SOURCE = '''\
-# In the browser (JupyterLite): install nnlib and the widgets from this site, then import
-# matplotlib once with its "building the font cache" notice silenced (it is not an error).
+# Run this cell first. In the browser (JupyterLite) it installs nnlib and the widgets from this
+# site, then imports matplotlib once with its "building the font cache" notice silenced (that notice
+# is not an error). Anywhere else it does nothing.
 import sys
 if sys.platform == "emscripten":
     import logging
