@@ -38,6 +38,24 @@ MATHJAX_FILES = (MATHJAX_ENTRY, "input", "output/chtml", "ui", "a11y", "adaptors
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 NOTE_CLASS = "nnlib-static-sliders"
+LINK_CLASS = "nnlib-run-in-browser"
+# book/build_lite.py builds the in-browser site into the book's output, at html/lite
+LITE_LAB = "lite/lab/index.html"
+
+
+def run_in_browser_href(rel: Path) -> str:
+    """The link from the page of notebook rel (e.g. chapters/03_x.ipynb) to it in the in-browser site."""
+    up = "../" * (len(rel.parts) - 1)
+    return f"{up}{LITE_LAB}?path={rel.as_posix()}"
+
+
+def run_in_browser_cell(rel: Path, exercise: bool) -> dict:
+    """A markdown cell for the top of a page: the link, and for an exercise what runs there."""
+    what = ("its visible tests run there too; grading with the hidden tests needs a Python install"
+            if exercise else "sliders included")
+    text = (f'<p class="{LINK_CLASS}"><a href="{html.escape(run_in_browser_href(rel))}">'
+            f'Run this page in your browser</a>: nothing to install ({what}).</p>')
+    return nbformat.v4.new_markdown_cell(text)
 
 
 def _controls(model_id: str, state: dict) -> list[str]:
@@ -69,8 +87,13 @@ def slider_note(view: dict, state: dict) -> dict:
 
 
 def static_copy(src: Path, dest: Path) -> None:
-    """Copy a notebook for the static site: widget views become notes, widget state is dropped."""
+    """Copy a notebook for the static site: widget views become notes, widget state is dropped,
+    and a link to the in-browser edition goes above the title."""
     nb = nbformat.read(src, as_version=4)
+    rel = src.relative_to(REPO)
+    link = run_in_browser_cell(rel, exercise=rel.parts[0] == "exercises")
+    link.id = "nnlib-run-in-browser"
+    nb.cells.insert(0, link)
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for cell in nb.cells:
         if cell.cell_type == "code":
