@@ -8,6 +8,7 @@ full marks. The attack notebooks are built here, from the generated student vers
 import csv
 import json
 import os
+import re
 import secrets
 import socket
 import tempfile
@@ -245,6 +246,21 @@ def _processes_with(text):
     return found
 
 
+def _orphaned_kernels():
+    """Processes started as a sandboxed kernel (or forked from one) whose sandbox folder is gone:
+    they outlived their submission. (Kernels of other grading runs still have their folder.)"""
+    found = []
+    for pid in _processes_with("nnlib-sandbox-"):
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        except OSError:
+            continue
+        boxes = {re.match(r".*?(/[^ ]*?nnlib-sandbox-[^/ ]+)", a).group(1) for a in args if re.match(r".*?/[^ ]*?nnlib-sandbox-", a)}
+        if boxes and not all(Path(b).exists() for b in boxes):
+            found.append(pid)
+    return found
+
+
 def _files(root, skip=()):
     root = Path(root)
     return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*")
@@ -291,8 +307,10 @@ def attacked(tmp_path_factory):
             "changed": {k for k, v in _files(root, skip=("autograded", "feedback", "per_cell.csv")).items()
                         if before.get(k) != v} | (set(before) - set(_files(root, skip=("autograded", "feedback")))),
             "escaped": [str(p) for p in writes if p.exists()],
-            "leftover_processes": _processes_with(TOKEN) + _processes_with("nnlib-sandbox-"),
-            "leftover_boxes": sorted(set(Path("/tmp").glob("nnlib-sandbox-*")) - boxes_before),
+            "leftover_processes": _processes_with(TOKEN) + _orphaned_kernels(),
+            # new folders no live kernel uses (a concurrent grading run's kernels own theirs)
+            "leftover_boxes": sorted(b for b in set(Path("/tmp").glob("nnlib-sandbox-*")) - boxes_before
+                                     if not _processes_with(str(b))),
             "connections": listener.accepted, "db_url": cluster.url, "release": release,
         }
         result["csv"] = _export(root, cluster.url, by_cell=True)
