@@ -18,20 +18,13 @@ import math
 import numpy as np
 
 from .activations import _log_softmax, _sigmoid, _softmax
-from ._checks import check_labels, check_ndim, check_positive, check_same_shape, finite_array
+from ._checks import check_labels, check_ndim, check_positive, check_same_shape, checked_arithmetic, finite_array
 
 
 def _checked_result(compute, where, *args):
-    """Run ``compute(*args)`` with numpy's warnings off and refuse a non-finite result by name."""
-    with np.errstate(all="ignore"):
-        out = compute(*args)
-    ok = math.isfinite(out) if isinstance(out, float) else all(np.all(np.isfinite(o)) for o in (
-        out if isinstance(out, tuple) else (out,)))
-    if not ok:
-        big = max(float(np.max(np.abs(a))) for a in args if isinstance(a, np.ndarray) and a.dtype.kind == "f")
-        raise ValueError(f"{where} overflowed float arithmetic with y_pred and y of magnitude up to {big:.3g}: "
-                         "rescale the outputs or targets")
-    return out
+    return checked_arithmetic(where, "y_pred and y", compute, *args)
+
+
 
 # Probabilities are clipped before the log (to [eps, 1 - eps] for the binary loss, to [eps, 1]
 # for the categorical one). Where the clip is active the loss is flat, so the gradient is 0 there.
@@ -231,7 +224,7 @@ def _scores(y_pred, where):
     y_pred = finite_array(y_pred, "y_pred", where)
     check_ndim(y_pred, (2,), "y_pred", where, "(N, K)")
     if y_pred.shape[0] == 0:
-        raise ValueError(f"{where} expected at least one example, got shape {y_pred.shape}")
+        raise ValueError(f"{where} expected y_pred with at least one example, got shape {y_pred.shape}")
     if y_pred.shape[1] == 0:
         raise ValueError(f"{where} expected y_pred with at least one class (K >= 1), got shape {y_pred.shape}")
     return y_pred

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from nnlib._checks import check_ndim, check_positive, finite_array
+from nnlib._checks import check_ndim, check_positive, checked_arithmetic, finite_array
 
 
 def _sample(x, where):
@@ -29,6 +29,8 @@ def _mean_and_sigma(mu, sigma, x, where):
     ``mu`` is returned in x's dtype, so float32 data give float32 results; ``sigma`` stays a
     Python float (a sigma like 1e-300 would round to 0 in float32).
     """
+    if isinstance(mu, (bool, np.bool_)):
+        raise ValueError(f"{where} expected mu to be a number or an array, got {mu!r}")
     mu = finite_array(mu, "mu", where)
     if mu.ndim != 0 and mu.shape != x.shape:
         raise ValueError(f"{where} expected mu to be a number or of x's shape {x.shape}, got shape {mu.shape}")
@@ -133,8 +135,7 @@ def gaussian_mle(x):
     mu_hat, var_hat : float scalars of x's float dtype.
     """
     arr = _sample(x, "gaussian_mle")
-    mu_hat = np.mean(arr)
-    var_hat = np.mean((arr - mu_hat) ** 2)
+    mu_hat, var_hat = checked_arithmetic("gaussian_mle", "x", lambda a: (np.mean(a), np.mean((a - np.mean(a)) ** 2)), arr)
     return arr.dtype.type(mu_hat), arr.dtype.type(var_hat)
 
 
@@ -160,5 +161,4 @@ def unbiased_variance(x):
     arr = _sample(x, where)
     if arr.size < 2:
         raise ValueError(f"{where} expected x with at least 2 values, got {arr.size}")
-    deviations = arr - np.mean(arr)
-    return arr.dtype.type(np.sum(deviations**2) / (arr.size - 1))
+    return arr.dtype.type(checked_arithmetic(where, "x", lambda a: np.sum((a - np.mean(a)) ** 2) / (a.size - 1), arr))
