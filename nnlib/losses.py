@@ -284,6 +284,25 @@ def softmax_cross_entropy_grad(y_pred, y):
     return _softmax_cross_entropy_grad(z, one_hot if labels is None else labels)
 
 
+def _softmax_cross_entropy_value_and_grad(z, target):
+    """Loss and gradient from one exp (what fit uses): log p = z - max - log(sum e), grad = (p - y)/N."""
+    n = z.shape[0]
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    if target.ndim == 1:
+        rows = np.arange(n)
+        value = float((np.log(total[:, 0]) - shifted[rows, target]).sum() / n)
+        e /= total
+        e[rows, target] -= 1
+    else:
+        value = float((target * (np.log(total) - shifted)).sum() / n)
+        e /= total
+        e -= target
+    e /= n
+    return value, e
+
+
 def _softmax_cross_entropy_grad(z, target):
     labels, one_hot = (target, None) if target.ndim == 1 else (None, target)
     grad = _softmax(z)
@@ -404,3 +423,5 @@ _UNCHECKED = {
     "softmax_cross_entropy": (_softmax_cross_entropy, _softmax_cross_entropy_grad),
     "hinge": (_hinge, _hinge_grad),
 }
+# losses whose value and gradient share most of their work, computed together
+_UNCHECKED_VALUE_AND_GRAD = {"softmax_cross_entropy": _softmax_cross_entropy_value_and_grad}

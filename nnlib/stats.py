@@ -106,11 +106,14 @@ def gaussian_log_likelihood(x, mu, sigma):
     arr = _sample(x, where)
     mu, sigma = _mean_and_sigma(mu, sigma, arr, where)
     n = arr.size
-    # log(2 pi sigma^2) as log(2 pi) + 2 log(sigma), and the squares scaled by sigma first:
-    # sigma**2 underflows to 0 for sigma < 1e-162, which gave log(0) and 0/0
     with np.errstate(all="ignore"):
-        scaled = np.sum(((arr.astype(np.float64) - mu) / sigma) ** 2)
-        value = -0.5 * n * (math.log(2 * math.pi) + 2 * math.log(sigma)) - 0.5 * scaled
+        squared = np.sum((arr - mu) ** 2)
+        value = -0.5 * n * np.log(2 * math.pi * sigma**2) - squared / (2 * sigma**2)
+        if not np.isfinite(value):
+            # sigma**2 underflows to 0 for sigma < 1e-162 (log(0), 0/0): the same formula with
+            # log(2 pi) + 2 log(sigma) and the deviations scaled by sigma before squaring
+            scaled = np.sum(((arr.astype(np.float64) - mu) / sigma) ** 2)
+            value = -0.5 * n * (math.log(2 * math.pi) + 2 * math.log(sigma)) - 0.5 * scaled
     return _finite_result(value, arr.dtype, where, sigma)
 
 
