@@ -474,8 +474,8 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
 
 
 def _diverged(epoch, step, what):
-    raise TrainingDivergedError(f"fit: training diverged at epoch {epoch} step {step} ({what}); "
-                                "try a smaller learning rate")
+    raise TrainingDivergedError(f"fit: training diverged at epoch {epoch} step {step}; try a smaller learning rate "
+                                f"({what})")
 
 
 def _score(model, x, y, scorer, batch_size):
