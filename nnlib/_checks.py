@@ -57,6 +57,20 @@ def is_number(value):
     return isinstance(value, _NUMBER) and not isinstance(value, (bool, np.bool_))
 
 
+def checked_arithmetic(where, names, compute, *args):
+    """``compute(*args)`` with numpy's warnings off; a result that is not finite (overflow of
+    finite but huge inputs) raises a ValueError naming the inputs, instead of an inf and a
+    RuntimeWarning. ``names`` reads like "y_pred and y"."""
+    with np.errstate(all="ignore"):
+        out = compute(*args)
+    parts = tuple(out.values()) if isinstance(out, dict) else out if isinstance(out, tuple) else (out,)
+    if all(all_finite(np.asarray(p)) for p in parts if np.asarray(p).dtype.kind == "f"):
+        return out
+    sizes = [float(np.max(np.abs(a))) for a in args if isinstance(a, np.ndarray) and a.dtype.kind == "f" and a.size]
+    raise ValueError(f"{where} overflowed float arithmetic with {names} of magnitude up to {max(sizes, default=0):.3g}: "
+                     "rescale them")
+
+
 def finite_array(x, name, where):
     """``as_float_array`` followed by ``check_finite``."""
     arr = as_float_array(x, name, where)

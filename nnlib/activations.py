@@ -8,7 +8,7 @@ vector-Jacobian product that never builds it (``softmax_vjp``).
 """
 import numpy as np
 
-from ._checks import as_float_array, check_ndim, check_positive, check_same_shape, finite_array
+from ._checks import check_ndim, check_positive, check_same_shape, checked_arithmetic, finite_array
 
 
 def _z(z, where):
@@ -162,8 +162,7 @@ def softmax_jacobian(s):
     J : array, shape (K, K) or (N, K, K)
         Symmetric, rows sum to 0, positive semi-definite, rank K - 1.
     """
-    s = finite_array(s, "s", "softmax_jacobian")
-    check_ndim(s, (1, 2), "s", "softmax_jacobian", "(K,) or (N, K)")
+    s = _softmax_outputs(s, "softmax_jacobian")
     outer = s[..., :, None] * s[..., None, :]
     diag = s[..., :, None] * np.eye(s.shape[-1], dtype=s.dtype)
     return diag - outer
@@ -186,11 +185,19 @@ def softmax_vjp(s, g):
     -------
     array, same shape: :math:`\partial C/\partial z`.
     """
-    s = finite_array(s, "s", "softmax_vjp")
+    s = _softmax_outputs(s, "softmax_vjp")
     g = finite_array(g, "g", "softmax_vjp")
-    check_ndim(s, (1, 2), "s", "softmax_vjp", "(K,) or (N, K)")
     check_same_shape(s, g, "s", "g", "softmax_vjp")
-    return s * (g - (g * s).sum(axis=-1, keepdims=True))
+    return checked_arithmetic("softmax_vjp", "g", lambda g, s: s * (g - (g * s).sum(axis=-1, keepdims=True)), g, s)
+
+
+def _softmax_outputs(s, where):
+    s = finite_array(s, "s", where)
+    check_ndim(s, (1, 2), "s", where, "(K,) or (N, K)")
+    if s.size and (s.min() < 0 or s.max() > 1):
+        raise ValueError(f"{where} expected s to be softmax outputs in [0, 1], got values from {s.min():.4g} "
+                         f"to {s.max():.4g}")
+    return s
 
 
 def softmax_with_temperature(z, temperature):

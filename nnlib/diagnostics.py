@@ -17,6 +17,7 @@ that order: entry ``l - 1`` is about :math:`W^l` (shape ``(n_{l-1}, n_l)``), the
 """
 import numpy as np
 
+from ._checks import finite_array
 from .layers import Dense
 
 __all__ = ["dense_layers", "pre_activations", "backward_deltas", "weight_grad_norms",
@@ -83,6 +84,7 @@ def backward_deltas(model, dout):
     deltas : list of L arrays, ``deltas[l - 1]`` = :math:`\delta^l` of shape (N, n_l) (copies)
     """
     dense_layers(model)
+    dout = finite_array(dout, "dout", "backward_deltas")
     deltas = []
     for layer in reversed(model.layers):
         if isinstance(layer, Dense):

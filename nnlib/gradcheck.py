@@ -65,6 +65,9 @@ def relative_error(a, b):
         raise ValueError(f"relative_error expected a and b of the same shape, got {a.shape} and {b.shape}")
     a = a.astype(np.float64)
     b = b.astype(np.float64)
+    # norms of the scaled arrays: |a| near 1e308 would overflow when squared inside norm
+    scale = max(float(np.abs(a).max(initial=0)), float(np.abs(b).max(initial=0)), 1e-300)
+    a, b = a / scale, b / scale
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300))
 
 

@@ -36,7 +36,7 @@ import numpy as np
 
 from . import activations
 from ._checks import (as_float_array, check_finite, check_float_dtype, check_positive, check_positive_int,
-                      check_probability, check_rng, is_number)
+                      check_probability, check_rng, checked_arithmetic, all_finite, is_number)
 from .initializers import INITIALIZERS
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -77,10 +77,21 @@ class Layer:
         self.cache = None
 
     def forward(self, x, training=False):
-        return self._forward(self._check_x(x), training)
+        where = f"{type(self).__name__}.forward"
+        if not isinstance(training, (bool, np.bool_)):
+            raise ValueError(f"{where} expected training to be True or False, got {training!r}")
+        return checked_arithmetic(where, "x and the parameters", self._forward, self._check_x(x), training)
 
     def backward(self, dout, input_grad=True):
-        return self._backward(self._check_dout(dout, self._dout_shape()), input_grad)
+        where = f"{type(self).__name__}.backward"
+        if not isinstance(input_grad, (bool, np.bool_)):
+            raise ValueError(f"{where} expected input_grad to be True or False, got {input_grad!r}")
+        dout = self._check_dout(dout, self._dout_shape())
+        dx = checked_arithmetic(where, "dout and the parameters", self._backward, dout, input_grad)
+        if not all(all_finite(g) for g in self.grads.values()):
+            raise ValueError(f"{where} overflowed float arithmetic computing grads from dout of magnitude up to "
+                             f"{float(np.abs(dout).max()):.3g}: rescale it")
+        return dx
 
     def _check_x(self, x):
         """Any shape of finite real numbers (the elementwise layers)."""

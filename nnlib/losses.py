@@ -18,20 +18,13 @@ import math
 import numpy as np
 
 from .activations import _log_softmax, _sigmoid, _softmax
-from ._checks import check_labels, check_ndim, check_positive, check_same_shape, finite_array
+from ._checks import check_labels, check_ndim, check_positive, check_same_shape, checked_arithmetic, finite_array
 
 
 def _checked_result(compute, where, *args):
-    """Run ``compute(*args)`` with numpy's warnings off and refuse a non-finite result by name."""
-    with np.errstate(all="ignore"):
-        out = compute(*args)
-    ok = math.isfinite(out) if isinstance(out, float) else all(np.all(np.isfinite(o)) for o in (
-        out if isinstance(out, tuple) else (out,)))
-    if not ok:
-        big = max(float(np.max(np.abs(a))) for a in args if isinstance(a, np.ndarray) and a.dtype.kind == "f")
-        raise ValueError(f"{where} overflowed float arithmetic with y_pred and y of magnitude up to {big:.3g}: "
-                         "rescale the outputs or targets")
-    return out
+    return checked_arithmetic(where, "y_pred and y", compute, *args)
+
+
 
 # Probabilities are clipped before the log (to [eps, 1 - eps] for the binary loss, to [eps, 1]
 # for the categorical one). Where the clip is active the loss is flat, so the gradient is 0 there.
@@ -231,7 +224,7 @@ def _scores(y_pred, where):
     y_pred = finite_array(y_pred, "y_pred", where)
     check_ndim(y_pred, (2,), "y_pred", where, "(N, K)")
     if y_pred.shape[0] == 0:
-        raise ValueError(f"{where} expected at least one example, got shape {y_pred.shape}")
+        raise ValueError(f"{where} expected y_pred with at least one example, got shape {y_pred.shape}")
     if y_pred.shape[1] == 0:
         raise ValueError(f"{where} expected y_pred with at least one class (K >= 1), got shape {y_pred.shape}")
     return y_pred
@@ -289,6 +282,25 @@ def softmax_cross_entropy_grad(y_pred, y):
     z = _scores(y_pred, "softmax_cross_entropy_grad")
     labels, one_hot = _targets(y, z, "softmax_cross_entropy_grad")
     return _softmax_cross_entropy_grad(z, one_hot if labels is None else labels)
+
+
+def _softmax_cross_entropy_value_and_grad(z, target):
+    """Loss and gradient from one exp (what fit uses): log p = z - max - log(sum e), grad = (p - y)/N."""
+    n = z.shape[0]
+    shifted = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    total = e.sum(axis=-1, keepdims=True)
+    if target.ndim == 1:
+        rows = np.arange(n)
+        value = float((np.log(total[:, 0]) - shifted[rows, target]).sum() / n)
+        e /= total
+        e[rows, target] -= 1
+    else:
+        value = float((target * (np.log(total) - shifted)).sum() / n)
+        e /= total
+        e -= target
+    e /= n
+    return value, e
 
 
 def _softmax_cross_entropy_grad(z, target):
@@ -411,3 +423,5 @@ _UNCHECKED = {
     "softmax_cross_entropy": (_softmax_cross_entropy, _softmax_cross_entropy_grad),
     "hinge": (_hinge, _hinge_grad),
 }
+# losses whose value and gradient share most of their work, computed together
+_UNCHECKED_VALUE_AND_GRAD = {"softmax_cross_entropy": _softmax_cross_entropy_value_and_grad}

@@ -6,7 +6,7 @@ would be, so their scores say how the model does on data it has never seen.
 """
 import numpy as np
 
-from ._checks import check_finite, check_labels, check_ndim, finite_array
+from ._checks import check_finite, check_labels, check_ndim, checked_arithmetic, finite_array
 
 __all__ = ["Standardizer", "MinMaxScaler", "TRANSFORMS", "one_hot", "train_val_test_split", "kfold_indices"]
 
@@ -57,7 +57,7 @@ class _FittedTransform:
             raise ValueError(f"{where} expected X with at least one row, got shape {X.shape}")
         if X.shape[1] == 0:
             raise ValueError(f"{where} expected X with at least one feature (column), got shape {X.shape}")
-        for name, value in self._fit_stats(X).items():
+        for name, value in checked_arithmetic(where, "X", self._fit_stats, X).items():
             setattr(self, name, value)
         return self
 
@@ -159,12 +159,14 @@ class Standardizer(_FittedTransform):
     def transform(self, X):
         r""":math:`(X - \hat\mu)/\hat\sigma`, shape (N, D), in X's float dtype."""
         X = self._checked(X, "Standardizer.transform")
-        return (X - self.mean_.astype(X.dtype, copy=False)) / self.scale_.astype(X.dtype, copy=False)
+        return checked_arithmetic("Standardizer.transform", "X", lambda X: (X - self.mean_.astype(X.dtype, copy=False))
+                                  / self.scale_.astype(X.dtype, copy=False), X)
 
     def inverse_transform(self, Z):
         r""":math:`Z\hat\sigma + \hat\mu`: back to the original units (e.g. standardized regression targets)."""
         Z = self._checked(Z, "Standardizer.inverse_transform")
-        return Z * self.scale_.astype(Z.dtype, copy=False) + self.mean_.astype(Z.dtype, copy=False)
+        return checked_arithmetic("Standardizer.inverse_transform", "X", lambda Z: Z * self.scale_.astype(Z.dtype, copy=False)
+                                  + self.mean_.astype(Z.dtype, copy=False), Z)
 
     def __repr__(self):
         return "Standardizer()"
@@ -220,10 +222,7 @@ class MinMaxScaler(_FittedTransform):
     @staticmethod
     def _fit_stats(X):
         low = X.min(axis=0)
-        spread = X.max(axis=0) - low  # may overflow to inf for features spanning more than 1.8e308
-        if not np.all(np.isfinite(spread)):
-            raise ValueError(f"MinMaxScaler.fit expected every feature's range max - min to be finite, "
-                             f"got inf for features {np.flatnonzero(~np.isfinite(spread)).tolist()}")
+        spread = X.max(axis=0) - low  # inf for features spanning more than 1.8e308: refused by fit
         return {"data_min_": low, "data_range_": np.where(spread > _noise_level(low, X.dtype), spread, 1).astype(X.dtype)}
 
     @staticmethod
@@ -240,14 +239,16 @@ class MinMaxScaler(_FittedTransform):
         X = self._checked(X, "MinMaxScaler.transform")
         low, high = self.feature_range
         scale = ((high - low) / self.data_range_).astype(X.dtype, copy=False)
-        return low + (X - self.data_min_.astype(X.dtype, copy=False)) * scale
+        return checked_arithmetic("MinMaxScaler.transform", "X",
+                                  lambda X: low + (X - self.data_min_.astype(X.dtype, copy=False)) * scale, X)
 
     def inverse_transform(self, Z):
         r""":math:`m + (Z - a)\,r/(b - a)`: back to the original units."""
         Z = self._checked(Z, "MinMaxScaler.inverse_transform")
         low, high = self.feature_range
         scale = (self.data_range_ / (high - low)).astype(Z.dtype, copy=False)
-        return (Z - low) * scale + self.data_min_.astype(Z.dtype, copy=False)
+        return checked_arithmetic("MinMaxScaler.inverse_transform", "X",
+                                  lambda Z: (Z - low) * scale + self.data_min_.astype(Z.dtype, copy=False), Z)
 
     def __repr__(self):
         return f"MinMaxScaler(feature_range={self.feature_range!r})"
@@ -272,7 +273,10 @@ def one_hot(labels, n_classes, dtype=np.float64):
     """
     where = "one_hot"
     _check_int(n_classes, "n_classes", where, 1)
-    arr = np.asarray(labels)
+    try:
+        arr = np.asarray(labels)
+    except Exception as exc:  # ragged lists
+        raise ValueError(f"{where} expected labels to be integer class labels, got {type(labels).__name__}") from exc
     if arr.ndim != 1:
         raise ValueError(f"{where} expected labels of shape (N,), got shape {arr.shape}")
     arr = check_labels(arr, n_classes, "labels", where)

@@ -16,7 +16,7 @@ model's params dict (keys like ``"0.W"``: layer index, dot, parameter name).
 """
 import numpy as np
 
-from ._checks import finite_array
+from ._checks import checked_arithmetic, finite_array
 
 __all__ = ["l2_penalty", "l2_grad", "l1_penalty", "l1_grad", "Regularizer"]
 
@@ -43,14 +43,14 @@ def l2_penalty(W, strength):
     """
     strength = _check_strength(strength, "l2_penalty")
     W = finite_array(W, "W", "l2_penalty")
-    return 0.5 * strength * float(np.vdot(W, W))
+    return checked_arithmetic("l2_penalty", "W", lambda W: 0.5 * strength * float(np.vdot(W, W)), W)
 
 
 def l2_grad(W, strength):
     r"""Gradient of the L2 penalty, :math:`\lambda W`; same shape and dtype as ``W``."""
     strength = _check_strength(strength, "l2_grad")
     W = finite_array(W, "W", "l2_grad")
-    return strength * W
+    return checked_arithmetic("l2_grad", "W", lambda W: strength * W, W)
 
 
 def l1_penalty(W, strength):
@@ -67,7 +67,7 @@ def l1_penalty(W, strength):
     """
     strength = _check_strength(strength, "l1_penalty")
     W = finite_array(W, "W", "l1_penalty")
-    return strength * float(np.abs(W).sum())
+    return checked_arithmetic("l1_penalty", "W", lambda W: strength * float(np.abs(W).sum()), W)
 
 
 def l1_grad(W, strength):

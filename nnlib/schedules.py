@@ -14,7 +14,7 @@ Registry: ``SCHEDULES[name]``; rebuild with ``SCHEDULES[name](**config)``.
 """
 import numpy as np
 
-from ._checks import check_positive
+from ._checks import check_positive, is_number
 
 __all__ = ["InverseTimeDecay", "StepDecay", "ExponentialDecay", "SCHEDULES"]
 
@@ -26,7 +26,7 @@ def _check_step(step, where):
 
 
 def _check_gamma(gamma, where):
-    if not (isinstance(gamma, (int, float, np.floating, np.integer)) and 0 < gamma <= 1):
+    if not (is_number(gamma) and 0 < gamma <= 1):
         raise ValueError(f"{where} expected gamma in (0, 1], got {gamma!r}")
     return float(gamma)
 
@@ -45,7 +45,7 @@ class InverseTimeDecay:
 
     def __init__(self, initial_learning_rate, decay_rate):
         check_positive(initial_learning_rate, "initial_learning_rate", "InverseTimeDecay")
-        if not (isinstance(decay_rate, (int, float, np.floating, np.integer)) and np.isfinite(decay_rate)
+        if not (is_number(decay_rate) and np.isfinite(decay_rate)
                 and decay_rate >= 0):
             raise ValueError(f"InverseTimeDecay expected decay_rate >= 0, got {decay_rate!r}")
         self.initial_learning_rate = float(initial_learning_rate)

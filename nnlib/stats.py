@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from nnlib._checks import check_ndim, check_positive, finite_array
+from nnlib._checks import check_ndim, check_positive, checked_arithmetic, finite_array
 
 
 def _sample(x, where):
@@ -29,6 +29,8 @@ def _mean_and_sigma(mu, sigma, x, where):
     ``mu`` is returned in x's dtype, so float32 data give float32 results; ``sigma`` stays a
     Python float (a sigma like 1e-300 would round to 0 in float32).
     """
+    if isinstance(mu, (bool, np.bool_)):
+        raise ValueError(f"{where} expected mu to be a number or an array, got {mu!r}")
     mu = finite_array(mu, "mu", where)
     if mu.ndim != 0 and mu.shape != x.shape:
         raise ValueError(f"{where} expected mu to be a number or of x's shape {x.shape}, got shape {mu.shape}")
@@ -104,11 +106,14 @@ def gaussian_log_likelihood(x, mu, sigma):
     arr = _sample(x, where)
     mu, sigma = _mean_and_sigma(mu, sigma, arr, where)
     n = arr.size
-    # log(2 pi sigma^2) as log(2 pi) + 2 log(sigma), and the squares scaled by sigma first:
-    # sigma**2 underflows to 0 for sigma < 1e-162, which gave log(0) and 0/0
     with np.errstate(all="ignore"):
-        scaled = np.sum(((arr.astype(np.float64) - mu) / sigma) ** 2)
-        value = -0.5 * n * (math.log(2 * math.pi) + 2 * math.log(sigma)) - 0.5 * scaled
+        squared = np.sum((arr - mu) ** 2)
+        value = -0.5 * n * np.log(2 * math.pi * sigma**2) - squared / (2 * sigma**2)
+        if not np.isfinite(value):
+            # sigma**2 underflows to 0 for sigma < 1e-162 (log(0), 0/0): the same formula with
+            # log(2 pi) + 2 log(sigma) and the deviations scaled by sigma before squaring
+            scaled = np.sum(((arr.astype(np.float64) - mu) / sigma) ** 2)
+            value = -0.5 * n * (math.log(2 * math.pi) + 2 * math.log(sigma)) - 0.5 * scaled
     return _finite_result(value, arr.dtype, where, sigma)
 
 
@@ -133,8 +138,7 @@ def gaussian_mle(x):
     mu_hat, var_hat : float scalars of x's float dtype.
     """
     arr = _sample(x, "gaussian_mle")
-    mu_hat = np.mean(arr)
-    var_hat = np.mean((arr - mu_hat) ** 2)
+    mu_hat, var_hat = checked_arithmetic("gaussian_mle", "x", lambda a: (np.mean(a), np.mean((a - np.mean(a)) ** 2)), arr)
     return arr.dtype.type(mu_hat), arr.dtype.type(var_hat)
 
 
@@ -160,5 +164,4 @@ def unbiased_variance(x):
     arr = _sample(x, where)
     if arr.size < 2:
         raise ValueError(f"{where} expected x with at least 2 values, got {arr.size}")
-    deviations = arr - np.mean(arr)
-    return arr.dtype.type(np.sum(deviations**2) / (arr.size - 1))
+    return arr.dtype.type(checked_arithmetic(where, "x", lambda a: np.sum((a - np.mean(a)) ** 2) / (a.size - 1), arr))

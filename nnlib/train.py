@@ -17,7 +17,8 @@ import math
 import numpy as np
 
 from ._checks import all_finite, check_labels, check_positive_int, finite_array, is_number
-from .losses import _UNCHECKED, LOSSES, _binary_targets
+from .layers import LAYERS
+from .losses import _UNCHECKED, _UNCHECKED_VALUE_AND_GRAD, LOSSES, _binary_targets
 from .model import Sequential
 from .optimizers import Optimizer
 
@@ -390,10 +391,15 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
     # _forward/_backward, the loss arithmetic, the optimizer's _apply), and only watches for
     # divergence (outputs or loss no longer finite).
     if isinstance(model, Sequential):
-        forward, backward = model._forward, model._backward
+        forward, backward = model._fast_paths()
     else:
         forward, backward = model.forward, model.backward
+    # nnlib's own layers keep their params and grads arrays for life (gradients are written
+    # in place), so the dicts are built once; a model with other layers rebuilds them per step
+    own_layers = isinstance(model, Sequential) and all(type(layer) in LAYERS.values() for layer in model.layers)
+    params, grads = model.params, model.grads
     loss_fn, loss_grad = _UNCHECKED[loss]
+    value_and_grad = _UNCHECKED_VALUE_AND_GRAD.get(loss)
     step_fn = optimizer._apply if type(optimizer).update is Optimizer.update else optimizer.update
 
     threshold = _threshold(loss)
@@ -420,11 +426,15 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
                 out = forward(xb, True)
                 if not all_finite(out):
                     _diverged(epoch, step, "the model's outputs are not finite")
-                batch_loss = loss_fn(out, yb)
+                if value_and_grad is not None:
+                    batch_loss, dout = value_and_grad(out, yb)
+                else:
+                    batch_loss, dout = loss_fn(out, yb), loss_grad(out, yb)
                 if not math.isfinite(batch_loss):
                     _diverged(epoch, step, f"the loss is {batch_loss}")
-                backward(loss_grad(out, yb), False)  # dC/dx is not needed
-                params, grads = model.params, model.grads
+                backward(dout, False)  # dC/dx is not needed
+                if not own_layers:
+                    params, grads = model.params, model.grads
                 if regularizer is not None:
                     regularizer.add_to_grads(params, grads)
                 state = step_fn(params, grads, state)
@@ -464,8 +474,8 @@ def fit(model, loss, optimizer, x, y, *, epochs, batch_size, rng, validation_dat
 
 
 def _diverged(epoch, step, what):
-    raise TrainingDivergedError(f"fit: training diverged at epoch {epoch} step {step} ({what}); "
-                                "try a smaller learning rate")
+    raise TrainingDivergedError(f"fit: training diverged at epoch {epoch} step {step}; try a smaller learning rate "
+                                f"({what})")
 
 
 def _score(model, x, y, scorer, batch_size):

@@ -1,5 +1,6 @@
 """fit / evaluate / predict and the metrics: learning happens, bookkeeping is exact, bad input is named."""
 import time
+import warnings
 
 import numpy as np
 import pytest
@@ -358,3 +359,18 @@ def test_evaluate_and_predict_reject_bad_input(setup, call, match):
     model, X, y = setup
     with pytest.raises(ValueError, match=match):
         call(model, X, y)
+
+
+def test_divergence_names_the_epoch_and_step_and_suggests_a_smaller_rate(rng):
+    X = rng.standard_normal((40, 3))
+    y = X @ rng.standard_normal((3, 2)) * 100
+    model = Sequential([layers.Dense(3, 8, rng=rng), layers.ReLU(), layers.Dense(8, 2, rng=rng)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # divergence is reported, never warned about
+        with pytest.raises(train.TrainingDivergedError,
+                           match=r"^fit: training diverged at epoch \d+ step \d+; try a smaller learning rate \("):
+            train.fit(model, "mse", optimizers.SGD(1e6), X, y, epochs=50, batch_size=8, rng=rng,
+                      progress=False, metric=None)
+    # a rate that works trains without the error
+    model = Sequential([layers.Dense(3, 8, rng=rng), layers.ReLU(), layers.Dense(8, 2, rng=rng)])
+    train.fit(model, "mse", optimizers.SGD(1e-4), X, y, epochs=2, batch_size=8, rng=rng, progress=False, metric=None)
