@@ -32,10 +32,10 @@ def regression_accuracy(y_pred, y, lam):
 MISTAKES = [
     {"name": "variances given instead of standard deviations",
      "cell": "q1_init", "source": _INIT.format(he="2 / 512", glorot="2 / 400"),
-     "loses": ["test_q1_he", "test_q1_glorot"]},
+     "loses": ["test_q1_init_he", "test_q1_init_glorot"]},
     {"name": "negative or missing scales",
      "cell": "q1_init", "source": _INIT.format(he="-math.sqrt(2 / 512)", glorot="None"),
-     "loses": ["test_q1_he", "test_q1_glorot"]},
+     "loses": ["test_q1_init_he", "test_q1_init_glorot"]},
     {"name": "signal predicted over six factors instead of five",
      "cell": "q2_predict", "source": "PREDICTED_LOG10_SIGNAL = 6 * math.log10(0.5)\n",
      "loses": ["test_q2_predict"]},
@@ -82,8 +82,8 @@ MISTAKES = [
      "loses": ["test_q5_train_step"]},
     {"name": "bug placed on the return line; the fix keeps the per-column spread",
      "cell": "q6_accuracy", "source": _ACCURACY.format(line=5, op="<", axis=", axis=0"),
-     "loses": ["test_q6_line", "test_q6_accuracy"]},
+     "loses": ["test_q6_accuracy_line", "test_q6_accuracy"]},
     {"name": "bug line as text; the fix uses <= for <",
      "cell": "q6_accuracy", "source": _ACCURACY.format(line='"4"', op="<=", axis=""),
-     "loses": ["test_q6_line", "test_q6_accuracy"]},
+     "loses": ["test_q6_accuracy_line", "test_q6_accuracy"]},
 ]
