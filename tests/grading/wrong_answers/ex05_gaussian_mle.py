@@ -16,14 +16,14 @@ _MLE = '''def mle(x):
 {body}
     return mu_hat, var_hat
 '''
-Q1 = ["test_q1_line", "test_q1_values", "test_q1_large_n"]
+Q1 = ["test_q1_log_likelihood_line", "test_q1_log_likelihood_values", "test_q1_log_likelihood_large_n"]
 
 MISTAKES = [
     {"name": "bug placed on the density line, the product of densities kept",
      "cell": "q1_log_likelihood",
      "source": _LOGLIK.format(line=3, body="np.log(np.prod(np.exp(-(x - mu) ** 2 / (2 * sigma**2)) "
                                            "/ np.sqrt(2 * np.pi * sigma**2)))"),
-     "loses": ["test_q1_line", "test_q1_large_n"]},
+     "loses": ["test_q1_log_likelihood_line", "test_q1_log_likelihood_large_n"]},
     {"name": "bug line as text; the fix uses sigma where sigma^2 belongs in the log",
      "cell": "q1_log_likelihood",
      "source": _LOGLIK.format(line='"4"', body="-0.5 * x.size * np.log(2 * np.pi * sigma) "
@@ -31,7 +31,7 @@ MISTAKES = [
      "loses": Q1},
     {"name": "bug line 4.0 (accepted); the fix averages the log-densities",
      "cell": "q1_log_likelihood", "source": _LOGLIK.format(line="4.0", body="(" + _RIGHT + ") / x.size"),
-     "loses": ["test_q1_values", "test_q1_large_n"]},
+     "loses": ["test_q1_log_likelihood_values", "test_q1_log_likelihood_large_n"]},
     {"name": "variance with the n - 1 divisor (ddof = 1)",
      "cell": "q2_mle", "source": _MLE.format(body="    mu_hat = np.mean(x)\n    var_hat = np.var(x, ddof=1)"),
      "loses": ["test_q2_mle"]},
