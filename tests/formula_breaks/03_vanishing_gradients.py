@@ -42,3 +42,13 @@ BREAKS = [
      "old": "    bound = np.array([np.linalg.norm(Ws[l + 1], 2) * np.abs(grad(zs[l])).max() for l in range(len(zs) - 1)])",
      "new": "    bound = np.array([np.linalg.norm(Ws[l + 1], 2) * np.abs(grad(zs[l])).mean() for l in range(len(zs) - 1)])"},
 ]
+BREAKS += [
+    {"name": "window length without the factor 2",
+     "file": NB,
+     "old": "    return 2 / w * np.log((1 + root) / (1 - root))",
+     "new": "    return 1 / w * np.log((1 + root) / (1 - root))"},
+    {"name": "window roots with sqrt(1 - 1/|w|) for sqrt(1 - 4/|w|)",
+     "file": NB,
+     "old": "    root = np.sqrt(1 - 4 / w)",
+     "new": "    root = np.sqrt(1 - 1 / w)"},
+]
