@@ -282,14 +282,13 @@ class Conv2D(Layer):
                  init="he_normal", dtype=np.float64):
         super().__init__()
         where = "Conv2D"
+        self._param_specs(in_channels, out_channels, kernel_size, stride, padding, init, dtype)
         self.in_channels = check_positive_int(in_channels, "in_channels", where)
         self.out_channels = check_positive_int(out_channels, "out_channels", where)
         self.kernel_size = _kernel_pair(kernel_size, where)
         self.stride = check_positive_int(stride, "stride", where)
         self.pads = padding_amounts(padding, self.kernel_size, self.stride, where)
         self.padding = padding if isinstance(padding, str) else int(padding)
-        if init not in INITIALIZERS:
-            raise ValueError(f"{where} expected init in {sorted(INITIALIZERS)}, got {init!r}")
         self.init = init
         self.dtype = check_float_dtype(dtype, where)
         check_rng(rng, where)
@@ -299,6 +298,20 @@ class Conv2D(Layer):
         self.params = {"W": np.ascontiguousarray(W_mat.T).reshape(self.out_channels, self.in_channels, kh, kw),
                        "b": np.zeros(self.out_channels, dtype=self.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    @staticmethod
+    def _param_specs(in_channels, out_channels, kernel_size, stride=1, padding="valid", init="he_normal",
+                     dtype=np.float64):
+        """The constructor's checks, without allocating: {name: (shape, dtype)} of the params."""
+        where = "Conv2D"
+        C = check_positive_int(in_channels, "in_channels", where)
+        F = check_positive_int(out_channels, "out_channels", where)
+        kh, kw = _kernel_pair(kernel_size, where)
+        padding_amounts(padding, (kh, kw), check_positive_int(stride, "stride", where), where)
+        if not isinstance(init, str) or init not in INITIALIZERS:
+            raise ValueError(f"{where} expected init in {sorted(INITIALIZERS)}, got {init!r}")
+        dtype = check_float_dtype(dtype, where)
+        return {"W": ((F, C, kh, kw), dtype), "b": ((F,), dtype)}
 
     def output_shape(self, input_shape):
         """(N, C, H, W) -> (N, F, H_out, W_out), by the output-size formula."""

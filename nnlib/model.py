@@ -171,9 +171,9 @@ def _config_param_specs(config, where="Sequential.from_config"):
     """Check a model config with the layers' own rules, allocating nothing.
 
     Returns ``{"<index>.<name>": (shape, dtype)}`` of the parameters the model would have, so a
-    loader can compare a file's arrays with them before reading any. Layers without
-    parameters are built (they allocate nothing); the others run their constructor's checks
-    (``_param_specs``) without drawing their weights.
+    loader can compare a file's arrays with them before reading any. Layers with a
+    ``_param_specs`` hook run their constructor's checks without drawing their weights; a layer
+    without one is built (parameter-free layers allocate nothing).
     """
     if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
         raise ValueError(f"{where} expected a dict with a list under 'layers', got {config!r:.200}")
@@ -193,9 +193,9 @@ def _config_param_specs(config, where="Sequential.from_config"):
         try:
             if hasattr(cls, "_param_specs"):
                 layer_specs = cls._param_specs(**kwargs)
-            else:
-                cls(**kwargs, rng=np.random.default_rng(0))
-                layer_specs = {}
+            else:  # a layer without the hook is built; whatever params it has are expected too
+                built = cls(**kwargs, rng=np.random.default_rng(0))
+                layer_specs = {k: (v.shape, v.dtype) for k, v in built.params.items()}
         except TypeError as exc:  # unknown or missing keyword
             raise ValueError(f"{where} could not build layers[{i}] {name}: {exc}") from exc
         except ValueError as exc:
