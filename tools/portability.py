@@ -91,7 +91,7 @@ def main(argv=None):
         for config in args.configs:
             cells = table[config].get(nb)
             failed += len(cells or [])
-            row.append("missing" if cells is None else ("ok" if not cells else "FAILED " + ", ".join(sorted(cells, key=lambda c: int(c[1:]))))))
+            row.append("missing" if cells is None else ("ok" if not cells else "FAILED " + ", ".join(sorted(cells, key=lambda c: int(c[1:])))))
             failed += cells is None
         print(f"| {nb} | " + " | ".join(row) + " |")
     if not args.no_solutions:
