@@ -2,7 +2,7 @@
 several OpenBLAS kernels, and every solution at full marks under a non-native one.
 
     python -m tools.portability                       # the default configurations below
-    python -m tools.portability --configs Prescott:1  # KERNEL:THREADS, 'native' for no override
+    python -m tools.portability --configs Prescott:1  # KERNEL:THREADS[:NUMPY_OFF], 'native' for no override
 
 numpy's wheels bundle OpenBLAS built for many CPUs (DYNAMIC_ARCH); ``OPENBLAS_CORETYPE`` forces one
 of its kernels, so one machine can show the last-digit differences that another CPU would. The
@@ -19,17 +19,22 @@ from collections import defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_CONFIGS = ("native:2", "Sandybridge:1", "Haswell:1", "Prescott:2")
+DEFAULT_CONFIGS = ("native:2", "Sandybridge:1", "Haswell:1", "Prescott:2", "Sandybridge:2:X86_V3")
 SOLUTIONS_CONFIG = "Sandybridge:1"
 
 
 def config_env(config):
-    """The environment for ``KERNEL:THREADS``; 'native' leaves OpenBLAS to pick its kernel."""
-    kernel, _, threads = config.partition(":")
+    """The environment for ``KERNEL:THREADS[:NUMPY_OFF]``; 'native' leaves OpenBLAS to pick its
+    kernel, and NUMPY_OFF (e.g. ``X86_V3``) turns off numpy's own SIMD loops of that level, as on
+    an older CPU (numpy's exp, tanh and sums then round differently in the last bits)."""
+    kernel, threads, numpy_off = (config.split(":") + ["", ""])[:3]
     env = dict(os.environ, OPENBLAS_NUM_THREADS=threads or "1")
     env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("NPY_DISABLE_CPU_FEATURES", None)
     if kernel != "native":
         env["OPENBLAS_CORETYPE"] = kernel
+    if numpy_off:
+        env["NPY_DISABLE_CPU_FEATURES"] = numpy_off
     return env
 
 
@@ -77,7 +82,7 @@ def solution_scores(config):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--configs", nargs="+", default=list(DEFAULT_CONFIGS), metavar="KERNEL:THREADS")
+    parser.add_argument("--configs", nargs="+", default=list(DEFAULT_CONFIGS), metavar="KERNEL:THREADS[:NUMPY_OFF]")
     parser.add_argument("--no-solutions", action="store_true", help="skip the solutions")
     args = parser.parse_args(argv)
 
