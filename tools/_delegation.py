@@ -46,9 +46,15 @@ def nnlib_aliases(sources):
     one of its modules, otherwise the nnlib name imported (``from nnlib.x import y as z``: z -> y)."""
     aliases = {}
     for source in sources:
-        tree = _parse(source)
-        if tree is None:
-            continue
+        aliases.update(_cell_aliases(source))
+    return aliases
+
+
+@functools.lru_cache(maxsize=4096)  # every test re-reads the cells above it: parse each once
+def _cell_aliases(source):
+    aliases = {}
+    tree = _parse(source)
+    if tree is not None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for a in node.names:
