@@ -52,3 +52,33 @@ def test_lab_command_serves_the_repository_and_opens_chapter_00(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _copies(pattern):
+    """Every line of chapter 00, the book's front page and the exercises that matches ``pattern``."""
+    files = [REPO / "chapters" / "00_start_here.ipynb", REPO / "book" / "intro.md",
+             *sorted((REPO / "solutions").glob("*/*.ipynb"))]
+    found = []
+    for path in files:
+        text = path.read_text()
+        if path.suffix == ".ipynb":
+            cells = json.loads(text)["cells"]
+            text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        found += [(path.relative_to(REPO), line.strip().strip("`")) for line in text.splitlines()
+                  if re.search(pattern, line)]
+    return found
+
+
+def test_every_copy_of_the_lab_command_is_the_readmes():
+    command = readme_block("lab-command")
+    copies = _copies(r"jupyter lab")
+    assert copies, "chapter 00 and the book's front page should show how to start the course"
+    wrong = [f"{path}: {line}" for path, line in copies if line != command]
+    assert not wrong, "lab commands that differ from the README's:\n" + "\n".join(wrong)
+
+
+def test_every_self_grade_command_runs_from_the_venv():
+    copies = _copies(r"-m tools\.grade")
+    assert copies
+    bare = [f"{path}: {line}" for path, line in copies if not re.search(r"\.venv/bin/python -m tools\.grade", line)]
+    assert not bare, "self-grade commands that would use another Python than the course's .venv:\n" + "\n".join(bare)
