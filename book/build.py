@@ -110,6 +110,9 @@ def stage(src: Path) -> None:
     src.mkdir(parents=True)
     for name in ("_config.yml", "_toc.yml", "intro.md"):
         shutil.copy(BOOK / name, src / name)
+    # written with links that work in the repository (../chapters/); the site has chapters/ beside it
+    page = (BOOK / "common_mistakes.md").read_text(encoding="utf-8")
+    (src / "common_mistakes.md").write_text(page.replace("](../chapters/", "](chapters/"), encoding="utf-8")
     for nb in sorted((REPO / "chapters").glob("*.ipynb")):
         static_copy(nb, src / "chapters" / nb.name)
     exercises = REPO / "exercises"
