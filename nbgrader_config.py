@@ -3,10 +3,14 @@
 Layout: solutions/exNN_topic/exNN_topic.ipynb is the only source; `python -m tools.release`
 (a wrapper over `nbgrader generate_assignment`) writes the student versions to exercises/.
 Instructor commands and the learner's self-grading command are in the README ("Instructors").
-Autograde with `python -m tools.autograde_class ASSIGNMENT`: it runs nbgrader's autograde with every
-kernel sandboxed and the tamper checks of tools/_guarded_execute.py; plain `nbgrader autograde`
-runs submitted code unsandboxed, in your account.
+Autograde with `python -m tools.autograde_class ASSIGNMENT` (parallel jobs, a summary, exit status).
+Plain `nbgrader autograde` from this folder is just as safe: the lines at the end of this file give
+it the same sandboxed kernels and tamper checks (tools/_guarded_execute.py), and without bubblewrap
+it refuses to run submitted code.
 """
+import os
+import sys
+
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
 c.CourseDirectory.course_id = "nnlib-workbook"
@@ -20,3 +24,18 @@ c.Execute.timeout = 20
 # Kill each submission's kernel at once when its notebook is done instead of waiting for a
 # polite shutdown: the kernel holds nothing worth saving (about 0.2 s less per submission here).
 c.Execute.shutdown_kernel = "immediate"
+
+# Every autograde from this folder runs submissions the way tools.autograde_class does. (The tools
+# set their own options on top of these; this covers an instructor typing `nbgrader autograde`.)
+if "nbgrader" in sys.argv[0] and sys.argv[1:2] == ["autograde"]:
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    try:
+        from tools import _nbgrader, _sandbox
+    except ImportError:  # a course folder without the checkout's tools/ next to this file
+        sys.exit("nbgrader autograde: refusing to run submitted code without the course's grader "
+                 "(tools/ is not next to nbgrader_config.py); run python -m tools.autograde_class "
+                 "from the checkout, see the README, \"Instructors\"")
+    if not _sandbox.available():
+        sys.exit(f"nbgrader autograde: refusing to run submitted code without a sandbox "
+                 f"({_sandbox.why_unavailable()}); see the README, \"Instructors\"")
+    c.merge(type(c)(_nbgrader.guarded_preprocessors(sandbox=True)))

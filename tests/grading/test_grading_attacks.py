@@ -436,3 +436,45 @@ def test_guard_reports_are_json():
     assert _report(outputs, "abc") == {"restored": []}
     assert _report(outputs, "xyz") is None
     assert json.dumps(_report(outputs, "abc"))
+
+
+def test_plain_nbgrader_autograde_is_guarded_too(tmp_path):
+    """An instructor who types ``nbgrader autograde`` in the course folder gets the same sandboxed,
+    tamper-checked grading as ``tools.autograde_class`` (nbgrader_config.py sets it up)."""
+    import subprocess
+    import sys
+
+    root = gs.copy_course(tmp_path / "course", [A], with_tools=True)
+    _nbgrader.scratch_gradebooks()
+    _nbgrader.generate(root, A)
+    release = gs.nbformat.read(str(_nbgrader.notebook_path(root, "exercises", A)), as_version=4)
+    source = gs.nbformat.read(str(_nbgrader.notebook_path(gs.REPO, "solutions", A)), as_version=4)
+    filled = gs.filled_release(release, source)
+    first = next(iter(gs.solution_cells(filled)))
+    cell = next(c for c in filled.cells if gs.nbgrader_meta(c).get("grade_id") == first)
+    students = {"honest": filled, "tamperer": gs.with_cell(filled, first, HOOKS["input-transformer"] + "\n" + cell.source)}
+    for student, nb in students.items():
+        path = _nbgrader.notebook_path(root, f"submitted/{student}", A)
+        path.parent.mkdir(parents=True)
+        gs.nbformat.write(nb, str(path))
+    nbgrader = Path(sys.executable).with_name("nbgrader")
+    run = subprocess.run([str(nbgrader), "autograde", A, "--force"], cwd=root, capture_output=True, text=True,
+                         env=dict(os.environ, PATH=f"{nbgrader.parent}{os.pathsep}{os.environ.get('PATH', '')}"))
+    assert run.returncode == 0, run.stderr[-2000:]
+    scores = _nbgrader.read_scores(root, A)
+    assert scores["honest"]["score"] == scores["honest"]["max_score"]
+    assert scores["tamperer"]["score"] < scores["tamperer"]["max_score"], scores["tamperer"]
+    graded = gs.nbformat.read(str(_nbgrader.notebook_path(root, "autograded/tamperer", A)), as_version=4)
+    assert any(o.get("ename") == "GradingTamperError" for c in graded.cells for o in c.get("outputs", [])), (
+        "plain nbgrader autograde ran without the tamper checks")
+
+
+def test_plain_nbgrader_autograde_refuses_without_the_grader(tmp_path):
+    import subprocess
+    import sys
+
+    root = gs.copy_course(tmp_path / "course", [A], with_tools=False)  # tools/ not beside the config
+    nbgrader = Path(sys.executable).with_name("nbgrader")
+    run = subprocess.run([str(nbgrader), "autograde", A, "--force"], cwd=root, capture_output=True, text=True,
+                         env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    assert run.returncode != 0 and "refusing to run submitted code" in run.stderr, run.stderr[-2000:]
