@@ -40,7 +40,16 @@ def live_figure(draw, **controls):
         plt.close(fig)  # the inline backend would otherwise show it a second time
         return fig
 
-    display(widgets.VBox(list(controls.values())))
+    for control in controls.values():
+        # one redraw when a drag ends, not one per value it passed through: a redraw takes tenths
+        # of a second, so during a drag the queued ones would keep the figure seconds behind
+        if control.has_trait("continuous_update"):
+            control.continuous_update = False
+    box = widgets.VBox(list(controls.values()))
+    view = box._repr_mimebundle_()
+    # what a notebook shows where no widget can be drawn (before the cell has run, on GitHub)
+    view["text/plain"] = f"sliders for {', '.join(controls)}: run this cell to move them"
+    display(view, raw=True)
     display(current_figure(), display_id=display_id)
 
     def redraw(_change):

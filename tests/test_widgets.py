@@ -1,5 +1,6 @@
 """live_figure: the default figure is a plain output; a slider move replaces it in place."""
 import ipywidgets as widgets
+from ipywidgets.widgets.widget import _instances  # every live widget by model id
 import matplotlib
 
 matplotlib.use("Agg")
@@ -22,8 +23,12 @@ def test_slider_moves_redraw_the_same_display_and_errors_are_shown(monkeypatch):
     monkeypatch.setattr(nw, "display", lambda obj, **kw: shown.append((obj, kw)))
     slider = widgets.FloatSlider(value=1.0, min=0, max=3)
     nw.live_figure(_draw, scale=slider)
-    controls, figure = shown[0][0], shown[1]
-    assert isinstance(controls, widgets.VBox) and list(controls.children) == [slider]
+    view, figure = shown[0], shown[1]
+    assert view[1] == {"raw": True}
+    model = _instances[view[0]["application/vnd.jupyter.widget-view+json"]["model_id"]]
+    assert isinstance(model, widgets.VBox) and list(model.children) == [slider]
+    assert view[0]["text/plain"] == "sliders for scale: run this cell to move them"
+    assert slider.continuous_update is False  # a drag redraws once, when it ends
     assert isinstance(figure[0], matplotlib.figure.Figure) and "update" not in figure[1]
     display_id = figure[1]["display_id"]
 
