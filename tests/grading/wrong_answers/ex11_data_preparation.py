@@ -38,7 +38,7 @@ def _derive(**changes):
 
 MISTAKES = [
     # --- Q1 min_max_scale ------------------------------------------------------------------------------
-    {   # message: "should have the shape (N, D) of its second argument"
+    {   # message: "shape: min_max_scale(X_train, X_train) should be an array shaped like"
         "name": "min_max_scale returns the fitted minimum and range instead of the scaled data",
         "cell": "q1_min_max",
         "source": _MIN_MAX.format(body=(
@@ -47,7 +47,7 @@ MISTAKES = [
             "    return low, np.where(width > 0, width, 1.0)")),
         "loses": Q1_ALL,
     },
-    {   # message: "every feature (column) should run from exactly 0 to exactly 1"
+    {   # message: "range: on the training set every feature (column) should run from exactly 0 to exactly 1"
         "name": "min_max_scale takes the minimum and maximum of each row (axis=1)",
         "cell": "q1_min_max",
         "source": _MIN_MAX.format(body=(
@@ -56,7 +56,7 @@ MISTAKES = [
             "    return (X - low) / np.where(width > 0, width, 1.0)")),
         "loses": Q1_ALL,
     },
-    {   # message: "every feature (column) should run from exactly 0 to exactly 1"
+    {   # message: "range: on the training set every feature (column) should run from exactly 0 to exactly 1"
         "name": "min_max_scale uses one minimum and maximum for the whole array",
         "cell": "q1_min_max",
         "source": _MIN_MAX.format(body=(
@@ -64,7 +64,7 @@ MISTAKES = [
             "    return (X - low) / (high - low)")),
         "loses": Q1_ALL,
     },
-    {   # message: "changed an array it was given"
+    {   # message: "side effect: min_max_scale changed an array it was given"
         "name": "min_max_scale scales X in place",
         "cell": "q1_min_max",
         "source": _MIN_MAX.format(body=(
@@ -76,7 +76,7 @@ MISTAKES = [
             "    return X")),
         "loses": ["test_q1_min_max_new_data"],
     },
-    {   # message: "should map to 0 and 1: the map must be fitted on X_train"
+    {   # message: "fitted on the training set: rows of X equal to the training minimum and maximum"
         "name": "min_max_scale fits the map on the data it transforms",
         "cell": "q1_min_max",
         "source": _MIN_MAX.format(body=(
@@ -85,7 +85,7 @@ MISTAKES = [
             "    return (X - low) / np.where(width > 0, width, 1.0)")),
         "loses": ["test_q1_min_max_new_data", "test_q1_min_max_constant"],
     },
-    {   # message: "a row beyond the training maximum should land beyond 1"
+    {   # message: "unclipped: a row beyond the training maximum should land beyond 1"
         "name": "min_max_scale clips the result to [0, 1]",
         "cell": "q1_min_max",
         "source": _MIN_MAX.format(body=(
@@ -94,7 +94,16 @@ MISTAKES = [
             "    return np.clip((X - low) / np.where(width > 0, width, 1.0), 0, 1)")),
         "loses": ["test_q1_min_max_new_data", "test_q1_min_max_constant"],
     },
-    {   # message: "a feature that is constant on the training set gave NaN or inf"
+    {   # hidden message: "unclipped, on both sides: new rows below the training minimum or above the maximum"
+        "name": "min_max_scale clips negative values to 0 (only values above 1 left unclipped)",
+        "cell": "q1_min_max",
+        "source": _MIN_MAX.format(body=(
+            "    low = X_train.min(axis=0)\n"
+            "    width = X_train.max(axis=0) - low\n"
+            "    return np.maximum((X - low) / np.where(width > 0, width, 1.0), 0.0)")),
+        "loses": ["test_q1_min_max_new_data"],
+    },
+    {   # message: "constant feature: a feature that is constant on the training set gave NaN or inf"
         "name": "min_max_scale divides by a zero range",
         "cell": "q1_min_max",
         "source": _MIN_MAX.format(body=(
@@ -102,7 +111,7 @@ MISTAKES = [
             "    return (X - low) / (X_train.max(axis=0) - low)")),
         "loses": ["test_q1_min_max_constant"],
     },
-    {   # message: "with range 1 a constant feature maps to x - m"
+    {   # message: "constant feature: with range 1 a constant feature is only shifted"
         "name": "min_max_scale sets constant features to 0",
         "cell": "q1_min_max",
         "source": _MIN_MAX.format(body=(
@@ -111,7 +120,7 @@ MISTAKES = [
             "    return np.where(width > 0, (X - low) / np.where(width > 0, width, 1.0), 0.0)")),
         "loses": ["test_q1_min_max_constant"],
     },
-    {   # hidden message: "a feature that is constant on the training set gave NaN or inf, or did not map to x - m"
+    {   # hidden message: "a feature that is constant on the training set gave NaN or inf, or was not only shifted"
         "name": "min_max_scale guards only the feature that is constant in the visible example",
         "cell": "q1_min_max",
         "source": _MIN_MAX.format(body=(
@@ -140,7 +149,7 @@ MISTAKES = [
         "source": _PREDICT_OUTLIER.format(wider='"standardization"', width='"0.01"'),
         "loses": ["test_q2_predict_width"],
     },
-    {   # message: "every training value lies in [0, 1], so a width lies in (0, 1]"
+    {   # message: "range: after min-max scaling every training value lies in [0, 1]"
         "name": "predicted_width_minmax in the original units (10) instead of after scaling",
         "cell": "q2_predict_outlier",
         "source": _PREDICT_OUTLIER.format(wider='"standardization"', width="10"),
@@ -153,7 +162,7 @@ MISTAKES = [
         "loses": ["test_q2_predict_width"],
     },
     # --- Q3 debug: scaling the test set ----------------------------------------------------------------
-    {   # messages: "another network input when it arrives alone" and "a test row equal to the training mean"
+    {   # messages: "batch dependence: test image 0 gets another network input" and "same map: a test row equal to the training mean"
         "name": "the broken code unchanged: a scaler fitted on the test set",
         "cell": "q3_debug_scaling",
         "source": _SCALE.format(body=(
@@ -162,7 +171,7 @@ MISTAKES = [
             "    return Z_train, Z_test")),
         "loses": Q3_ALL,
     },
-    {   # messages: "expected Z_train of shape" and "the standardized training set should have mean 0"
+    {   # messages: "shapes: expected Z_train of shape" and "training statistics: the standardized training set"
         "name": "returns (Z_test, Z_train) in the wrong order",
         "cell": "q3_debug_scaling",
         "source": _SCALE.format(body=(
@@ -170,7 +179,7 @@ MISTAKES = [
             "    return scaler.transform(X_test), scaler.transform(X_train)")),
         "loses": Q3_ALL,
     },
-    {   # messages: "another network input when it arrives alone" and "should have mean 0 and standard deviation 1"
+    {   # messages: "batch dependence: test image 0 gets another network input" and "training statistics"
         "name": "the scaler fitted on training and test set together",
         "cell": "q3_debug_scaling",
         "source": _SCALE.format(body=(
@@ -178,7 +187,7 @@ MISTAKES = [
             "    return scaler.transform(X_train), scaler.transform(X_test)")),
         "loses": Q3_ALL,
     },
-    {   # message: "should have mean 0 and standard deviation 1" (ddof=1 gives a std below 1)
+    {   # message: "training statistics: ... standard deviation 1 (the one with 1/N)" (ddof=1 gives a std below 1)
         "name": "standardizing by hand with the unbiased standard deviation (ddof=1)",
         "cell": "q3_debug_scaling",
         "source": _SCALE.format(body=(
@@ -187,7 +196,7 @@ MISTAKES = [
         "loses": ["test_q3_debug_statistics"],
     },
     # --- Q4 debug: augmenting the digits ---------------------------------------------------------------
-    {   # messages: "copies of the digits [...] are read as another digit" and "different seeds gave the same copies"
+    {   # messages: "labels: copies of the digits [...] are read as another digit" and "random: generators of different seeds"
         "name": "the broken code unchanged: a 180-degree turn (6 becomes 9)",
         "cell": "q4_debug_augment",
         "source": _AUGMENT.format(body=(
@@ -195,7 +204,7 @@ MISTAKES = [
             "    return np.concatenate([images, turned]), np.concatenate([labels, labels])")),
         "loses": ["test_q4_debug_labels", "test_q4_debug_random"],
     },
-    {   # messages: "copies of the digits [...] are read as another digit" and "different seeds gave the same copies"
+    {   # messages: "labels: copies of the digits [...] are read as another digit" and "random: generators of different seeds"
         "name": "left-right mirrored copies",
         "cell": "q4_debug_augment",
         "source": _AUGMENT.format(body=(
@@ -203,14 +212,14 @@ MISTAKES = [
             "    return np.concatenate([images, copies]), np.concatenate([labels, labels])")),
         "loses": ["test_q4_debug_labels", "test_q4_debug_random"],
     },
-    {   # message: "most copies are identical to their originals"
+    {   # message: "new images: most copies are identical to their originals"
         "name": "copies identical to the originals",
         "cell": "q4_debug_augment",
         "source": _AUGMENT.format(body=(
             "    return np.concatenate([images, images.copy()]), np.concatenate([labels, labels])")),
         "loses": ["test_q4_debug_random"],
     },
-    {   # message: "two calls with generators of the same seed gave different copies"
+    {   # message: "reproducible: two calls with generators of the same seed gave different copies"
         "name": "a fresh unseeded generator inside instead of rng",
         "cell": "q4_debug_augment",
         "source": _AUGMENT.format(body=(
@@ -219,7 +228,7 @@ MISTAKES = [
             "    return np.concatenate([images, copies]), np.concatenate([labels, labels])")),
         "loses": ["test_q4_debug_random"],
     },
-    {   # message: "generators of different seeds gave the same copies"
+    {   # message: "random: generators of different seeds gave the same copies"
         "name": "the same fixed rotation for every copy (not random)",
         "cell": "q4_debug_augment",
         "source": _AUGMENT.format(body=(
@@ -227,7 +236,7 @@ MISTAKES = [
             "    return np.concatenate([images, copies]), np.concatenate([labels, labels])")),
         "loses": ["test_q4_debug_random"],
     },
-    {   # message: "changed the arrays it was given"
+    {   # message: "side effect: augment_digits changed the arrays it was given" (in two cells)
         "name": "noise added to the originals in place",
         "cell": "q4_debug_augment",
         "source": _AUGMENT.format(body=(
@@ -236,14 +245,14 @@ MISTAKES = [
             "    return np.concatenate([images, copies]), np.concatenate([labels, labels])")),
         "loses": ["test_q4_debug_shapes", "test_q4_debug_random"],
     },
-    {   # message: "expected images of shape (2N, 8, 8)"
+    {   # message: "shapes: expected images of shape (2N, 8, 8)" (in three cells)
         "name": "returns only the copies, not the originals",
         "cell": "q4_debug_augment",
         "source": _AUGMENT.format(body=(
             "    return augment.rotate(images, rng.uniform(-15.0, 15.0, len(images))), labels")),
         "loses": ["test_q4_debug_shapes", "test_q4_debug_labels", "test_q4_debug_random"],
     },
-    {   # message: "the first N images should be the originals, and the labels the original labels twice"
+    {   # message: "order: the first N images should be the originals"
         "name": "shuffles the images but not the labels",
         "cell": "q4_debug_augment",
         "source": _AUGMENT.format(body=(
@@ -253,7 +262,7 @@ MISTAKES = [
         "loses": ["test_q4_debug_shapes", "test_q4_debug_labels"],
     },
     # --- Q5 trim_to_smallest ---------------------------------------------------------------------------
-    {   # message: "an index appears more than once"
+    {   # message: "no repeats: an index appears more than once"
         "name": "trim_to_smallest draws with replacement",
         "cell": "q5_trim",
         "source": _TRIM.format(body=(
@@ -261,7 +270,7 @@ MISTAKES = [
             "    return np.concatenate([rng.choice(np.flatnonzero(labels == k), counts.min()) for k in classes])")),
         "loses": ["test_q5_trim_counts"],
     },
-    {   # message: "the kept examples have class counts"
+    {   # messages: "balance: the kept examples have class counts" and the hidden "not kept equally often"
         "name": "trim_to_smallest keeps counts.argmin() examples (the class index, not its count)",
         "cell": "q5_trim",
         "source": _TRIM.format(body=(
@@ -270,7 +279,7 @@ MISTAKES = [
             "                           for k in classes])")),
         "loses": ["test_q5_trim_counts", "test_q5_trim_random"],
     },
-    {   # hidden message: "every class should keep as many examples as the smallest class has" (classes 1, 4, 9)
+    {   # hidden message: "balance: every class that occurs should keep as many examples" (classes 1, 4, 9)
         "name": "trim_to_smallest assumes the classes are 0..K-1 (np.bincount)",
         "cell": "q5_trim",
         "source": _TRIM.format(body=(
@@ -279,7 +288,7 @@ MISTAKES = [
             "                           for k in range(len(counts))])")),
         "loses": ["test_q5_trim_counts"],
     },
-    {   # message: "expected a 1-D array of integer indices"
+    {   # message: "indices: expected a 1-D array of integer indices"
         "name": "trim_to_smallest returns a boolean mask instead of indices",
         "cell": "q5_trim",
         "source": _TRIM.format(body=(
@@ -290,7 +299,7 @@ MISTAKES = [
             "    return keep")),
         "loses": ["test_q5_trim_counts"],
     },
-    {   # message: "trim_to_smallest changed the labels it was given"
+    {   # message: "side effect: trim_to_smallest changed the labels it was given"
         "name": "trim_to_smallest shuffles the labels in place first",
         "cell": "q5_trim",
         "source": _TRIM.format(body=(
@@ -299,7 +308,7 @@ MISTAKES = [
             "    return np.concatenate([np.flatnonzero(labels == k)[:counts.min()] for k in classes])")),
         "loses": ["test_q5_trim_counts", "test_q5_trim_random"],
     },
-    {   # message: "two calls with generators of the same seed kept different examples"
+    {   # message: "reproducible: two calls with generators of the same seed kept different examples"
         "name": "trim_to_smallest draws from a fresh unseeded generator",
         "cell": "q5_trim",
         "source": _TRIM.format(body=(
@@ -309,7 +318,7 @@ MISTAKES = [
             "                           for k in classes])")),
         "loses": ["test_q5_trim_random"],
     },
-    {   # message: "some examples of the large class were never kept"
+    {   # message: "random: over 200 seeds some examples of the large class were never kept"
         "name": "trim_to_smallest keeps the first examples of each class (no randomness)",
         "cell": "q5_trim",
         "source": _TRIM.format(body=(
@@ -337,7 +346,7 @@ MISTAKES = [
         "source": _derive(z='"sqrt(9)"'),
         "loses": ["test_q7_derive_outlier"],
     },
-    {   # message: "its standardized value is positive"
+    {   # message: "sign: the outlier lies above the mean"
         "name": "z_outlier with the sign of mean minus value",
         "cell": "q7_derive",
         "source": _derive(z="-3.0"),

@@ -1,7 +1,8 @@
 """Typical wrong answers to exercise 13 (convolution).
 
 Each entry replaces one solution cell of ``solutions/ex13_convolution/ex13_convolution.ipynb``; the submission
-built from it must lose exactly the test cells listed in ``loses`` and keep every other point.
+built from it must lose exactly the test cells listed in ``loses`` and keep every other point. Every message of
+the test cells (hidden ones included) is triggered by at least one entry.
 """
 
 _FORWARD = '''def conv2d_forward(x, W, b, stride=1):
@@ -97,6 +98,10 @@ MISTAKES = [
     {"name": "dx with the kernel flipped", "cell": "q2_backward",
      "source": _backward(dx_line="dx[:, :, rows, cols] += np.tensordot(g, W[:, :, ::-1, ::-1], axes=([1], [0]))"),
      "loses": ["test_q2_backward_dx"]},
+    {"name": "stride forgotten in the backward pass: patch i read from row i", "cell": "q2_backward",
+     "source": _backward().replace("slice(i * stride, i * stride + kh)", "slice(i, i + kh)")
+                          .replace("slice(j * stride, j * stride + kw)", "slice(j, j + kw)"),
+     "loses": ["test_q2_backward_dW", "test_q2_backward_dx"]},
     {"name": "gradients returned in the order (dW, dx, db)", "cell": "q2_backward",
      "source": _backward(ret="dW, dx, db"),
      "loses": ["test_q2_backward_shapes", "test_q2_backward_dW", "test_q2_backward_dx"]},
@@ -122,6 +127,8 @@ MISTAKES = [
      "source": _DEBUG.format(flipped="kernel", h_out="H - kh + 1", w_out="W - kw + 1"), "loses": ["test_q4_debug_values"]},
     {"name": "only the flip fixed: still one row and column short", "cell": "q4_debug",
      "source": _DEBUG.format(flipped="kernel[::-1, ::-1]", h_out="H - kh", w_out="W - kw"), "loses": Q4_ALL},
+    {"name": "'flipped' read as the kernel's sign reversed", "cell": "q4_debug",
+     "source": _DEBUG.format(flipped="-kernel", h_out="H - kh + 1", w_out="W - kw + 1"), "loses": ["test_q4_debug_values"]},
     {"name": "kernel flipped along one axis only", "cell": "q4_debug",
      "source": _DEBUG.format(flipped="kernel[:, ::-1]", h_out="H - kh + 1", w_out="W - kw + 1"), "loses": ["test_q4_debug_values"]},
     # Question 5: derive
