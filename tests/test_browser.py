@@ -47,6 +47,13 @@ RUN_TIMEOUT = 120  # seconds for one restart-and-run-all (a chapter runs in < 15
 MOVE_TIMEOUT = 20_000  # ms for a redraw after a key press
 
 
+def readme_lab_settings() -> Path:
+    """The settings folder the README's lab command gives JupyterLab (``--LabApp.app_settings_dir``)."""
+    found = re.search(r"--LabApp\.app_settings_dir=(\S+)", (REPO / "README.md").read_text())
+    assert found, "the README's lab command names no --LabApp.app_settings_dir"
+    return REPO / found.group(1)
+
+
 def stored_widget_cells(nb) -> list[int]:
     """Indices of the code cells whose stored outputs hold a widget view (chapters are stored executed)."""
     return [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
@@ -109,7 +116,8 @@ class Lab:
             [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
              "--ip=127.0.0.1", "--port=0",  # port 0: the OS picks a free port
              f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root}",
-             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}"],
+             f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+             f"--LabApp.app_settings_dir={readme_lab_settings()}"],  # as the README's command does
             env=dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime)),
             stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
@@ -417,6 +425,26 @@ def test_every_slider_redraws_its_figure(page, lab, chapter):
     errors = errors_in(cell_reports(page))
     assert not errors, f"{chapter}: errors after moving sliders: {errors}"
     print(f"\n{chapter}: run all {run_time:.1f} s, total {time.monotonic() - t0:.1f} s; " + "; ".join(moves))
+
+
+@pytest.mark.parametrize("notebook", [f"chapters/{p.name}" for p in sorted((REPO / "chapters").glob("*.ipynb"))]
+                         + [EXERCISE.as_posix()])
+def test_a_notebook_opens_unmodified_with_wrapped_code(page, lab, notebook):
+    """Opening a notebook must not mark it modified (JupyterLab rewrites a kernelspec whose name
+    differs from the running kernel's), and its code editors wrap long lines (lab-settings/)."""
+    if not (lab.root / notebook).exists():
+        pytest.skip(f"{notebook} is not generated yet (python -m tools.release)")
+    open_notebook(page, lab, notebook)
+    page.wait_for_timeout(1_000)  # metadata updates follow the kernel's first idle
+    panel = page.locator(".jp-NotebookPanel").first
+    editors = panel.locator(".jp-CodeCell .cm-content")
+    assert editors.count() > 0, f"{notebook}: no code cell shown"
+    dirty = page.locator(".lm-TabBar-tab.jp-mod-dirty").count()
+    if dirty:
+        page.screenshot(path=ARTIFACTS / f"{Path(notebook).stem}-modified-on-open.png")
+    assert not dirty, f"{notebook}: marked modified as soon as it opened (is its kernelspec the installed one?)"
+    unwrapped = panel.locator(".jp-CodeCell .cm-content:not(.cm-lineWrapping)").count()
+    assert not unwrapped, f"{notebook}: {unwrapped} of {editors.count()} code editors do not wrap long lines"
 
 
 def _message_fragments(source: str) -> list[str]:
