@@ -125,6 +125,9 @@ def stage(src: Path) -> None:
         else:  # data files an exercise reads
             (src / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, src / rel)
+    # the site's own style sheet, published as _static/course.css (html_css_files in _config.yml)
+    (src / "_vendor").mkdir(exist_ok=True)
+    shutil.copy(BOOK / "course.css", src / "_vendor" / "course.css")
     # relative links from a notebook to the library's source (../nnlib/x.py) become downloads
     shutil.copytree(REPO / "nnlib", src / "nnlib", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 

@@ -176,6 +176,10 @@ def test_chapter_pages_render_offline_in_chromium(site):
                 assert not broken, f"{chapter.name}: images did not load: {broken}"
                 outside = [u for u in requests if not u.startswith(("file://", "data:", "blob:"))]
                 assert not outside, f"{chapter.name} requested {outside} at page view"
+                # a code line wider than its cell would hide behind a scroll bar (book/course.css wraps)
+                cut = pg.locator("div.cell div.highlight pre").evaluate_all(
+                    "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
+                assert not cut, f"{chapter.name}: {cut} code cells scroll sideways instead of wrapping"
                 note = pg.locator(f".{NOTE_CLASS}")
                 if note.count():
                     note.first.scroll_into_view_if_needed()
