@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 from IPython.display import Pretty, display
 import ipywidgets as widgets
 
+from .plotting import report_text_problems
+
 _ids = itertools.count()
 
 
@@ -50,7 +52,9 @@ def live_figure(draw, **controls):
     # what a notebook shows where no widget can be drawn (before the cell has run, on GitHub)
     view["text/plain"] = f"sliders for {', '.join(controls)}: run this cell to move them"
     display(view, raw=True)
-    display(current_figure(), display_id=display_id)
+    first = current_figure()
+    report_text_problems(first)  # the stored figure only: redraws stay as fast as they can be
+    display(first, display_id=display_id)
 
     def redraw(_change):
         # An error in a slider callback would otherwise go only to the log console, leaving
