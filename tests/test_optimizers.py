@@ -136,6 +136,16 @@ def test_schedules_by_hand():
     assert [exp(t) for t in (0, 1, 3)] == pytest.approx([2.0, 1.0, 0.25])
 
 
+def test_warmup_cosine_by_hand():
+    sched = sch.WarmupCosine(1.0, decay_steps=4, min_learning_rate=0.2, warmup_steps=2)
+    # warm-up 1/2, 2/2; cosine 0.2 + 0.4 (1 + cos(pi s / 4)) for s = 0..4; then the floor
+    half = 0.4 * (1 + np.cos(np.pi / 4))
+    expected = [0.5, 1.0, 1.0, 0.2 + half, 0.6, 0.2 + 0.8 - half, 0.2, 0.2, 0.2]
+    assert [sched(t) for t in range(9)] == pytest.approx(expected, rel=1e-14)
+    plain = sch.WarmupCosine(0.3, decay_steps=10)  # no warm-up: starts at the maximum
+    assert plain(0) == 0.3 and plain(5) == pytest.approx(0.15) and plain(10) == 0.0 and plain(99) == 0.0
+
+
 def test_inverse_time_and_exponential_decay_are_different_schedules():
     # both halve the rate after 10 steps, then 1/t falls far more slowly
     inv = sch.InverseTimeDecay(1.0, decay_rate=0.1)
@@ -164,6 +174,12 @@ def test_optimizer_calls_its_schedule_with_the_step_count_from_zero():
     (lambda: sch.ExponentialDecay(0.1, 1.5), r"ExponentialDecay expected gamma in \(0, 1\], got 1.5"),
     (lambda: sch.ExponentialDecay(0.1, 0.9)(-1), r"ExponentialDecay expected step to be an integer >= 0, got -1"),
     (lambda: sch.StepDecay(0.1, 0.9, 2)(1.5), r"StepDecay expected step to be an integer >= 0, got 1.5"),
+    (lambda: sch.WarmupCosine(0.0, 10), r"WarmupCosine expected max_learning_rate > 0, got 0.0"),
+    (lambda: sch.WarmupCosine(0.1, 0), r"WarmupCosine expected decay_steps to be an integer >= 1, got 0"),
+    (lambda: sch.WarmupCosine(0.1, 10, min_learning_rate=0.2),
+     r"WarmupCosine expected min_learning_rate in \[0, max_learning_rate = 0.1\], got 0.2"),
+    (lambda: sch.WarmupCosine(0.1, 10, warmup_steps=-1), r"WarmupCosine expected warmup_steps to be an integer >= 0, got -1"),
+    (lambda: sch.WarmupCosine(0.1, 10, warmup_steps=2.5), r"WarmupCosine expected warmup_steps to be an integer >= 0, got 2.5"),
 ])
 def test_schedules_reject_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
@@ -173,7 +189,8 @@ def test_schedules_reject_bad_arguments(call, match):
 @pytest.mark.parametrize("name", sorted(sch.SCHEDULES))
 def test_schedule_config_round_trips_through_json(name):
     made = {"InverseTimeDecay": sch.InverseTimeDecay(0.1, 0.01), "StepDecay": sch.StepDecay(0.1, 0.5, 4),
-            "ExponentialDecay": sch.ExponentialDecay(0.1, 0.99)}[name]
+            "ExponentialDecay": sch.ExponentialDecay(0.1, 0.99),
+            "WarmupCosine": sch.WarmupCosine(0.1, 6, min_learning_rate=0.01, warmup_steps=3)}[name]
     again = sch.SCHEDULES[name](**json.loads(json.dumps(made.config())))
     assert [again(t) for t in range(10)] == [made(t) for t in range(10)]
 
