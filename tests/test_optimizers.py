@@ -318,3 +318,44 @@ def test_config_round_trips_through_json_with_a_schedule():
                       "beta1": 0.8, "beta2": 0.999, "eps": 1e-8}
     again = opt.OPTIMIZERS["Adam"](**config)
     assert [again.rate(t) for t in (0, 9, 10, 25)] == pytest.approx([0.01, 0.01, 0.005, 0.0025])
+
+
+# ---------------------------------------------------------------- gradient clipping by global norm
+
+def test_clip_by_global_norm_by_hand():
+    grads = {"W": np.array([[3.0, 0.0], [0.0, 0.0]]), "b": np.array([4.0])}  # global norm 5
+    clipped, norm = opt.clip_by_global_norm(grads, 1.0)
+    assert norm == pytest.approx(5.0, rel=1e-15)
+    np.testing.assert_allclose(clipped["W"], [[0.6, 0.0], [0.0, 0.0]], rtol=1e-15)
+    np.testing.assert_allclose(clipped["b"], [0.8], rtol=1e-15)
+    assert grads["b"][0] == 4.0, "the input must not change"
+
+
+def test_clip_by_global_norm_keeps_direction_and_is_the_identity_below_the_threshold():
+    rng = np.random.default_rng(0)
+    grads = {"a": rng.normal(size=(3, 4)), "b": rng.normal(size=5).astype(np.float32)}
+    flat = np.concatenate([g.ravel() for g in grads.values()]).astype(np.float64)
+    clipped, norm = opt.clip_by_global_norm(grads, 0.5)
+    out = np.concatenate([g.ravel() for g in clipped.values()]).astype(np.float64)
+    assert norm == pytest.approx(np.linalg.norm(flat), rel=1e-6)
+    assert np.linalg.norm(out) == pytest.approx(0.5, rel=1e-6)
+    assert out @ flat / (np.linalg.norm(out) * norm) == pytest.approx(1.0, rel=1e-6)
+    assert clipped["b"].dtype == np.float32 and clipped["a"].shape == (3, 4)
+    same, _ = opt.clip_by_global_norm(grads, 10 * norm)
+    assert all(np.array_equal(same[k], grads[k]) and same[k] is not grads[k] for k in grads)
+    zero, zero_norm = opt.clip_by_global_norm({"a": np.zeros(3)}, 1.0)
+    assert zero_norm == 0.0 and np.array_equal(zero["a"], np.zeros(3))
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: opt.clip_by_global_norm({"a": np.ones(2)}, 0.0), r"clip_by_global_norm expected max_norm > 0, got 0.0"),
+    (lambda: opt.clip_by_global_norm([np.ones(2)], 1.0), r"expected grads to be a non-empty dict of arrays, got list"),
+    (lambda: opt.clip_by_global_norm({}, 1.0), r"expected grads to be a non-empty dict of arrays, got dict \(empty\)"),
+    (lambda: opt.clip_by_global_norm({"a": np.ones(2, dtype=int)}, 1.0),
+     r"expected grads\['a'\] to be a float32 or float64 ndarray, got dtype int64"),
+    (lambda: opt.clip_by_global_norm({"a": np.array([1.0, np.nan])}, 1.0),
+     r"expected grads\['a'\] to be finite, got 1 NaN and 0 inf"),
+])
+def test_clip_by_global_norm_rejects_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
