@@ -31,7 +31,7 @@ import numpy as np
 from ._checks import FLOATS, check_finite, check_positive, check_probability
 from .schedules import SCHEDULES
 
-__all__ = ["SGD", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS"]
+__all__ = ["SGD", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS", "clip_by_global_norm"]
 
 
 def _learning_rate(value, where):
@@ -375,3 +375,40 @@ class AdamW(Adam):
 
 __all__.append("AdamW")
 OPTIMIZERS["AdamW"] = AdamW
+
+
+def clip_by_global_norm(grads, max_norm):
+    r"""Scale all gradients together so that their joint norm is at most ``max_norm`` (chapter 08, section 12).
+
+    .. math::
+        \|g\| = \Big(\sum_k \|g_k\|^2\Big)^{1/2}, \qquad
+        \hat g_k = g_k \min\!\Big(1, \frac{c}{\|g\|}\Big),
+
+    one factor for every array, so the direction of the whole gradient is kept, its norm becomes
+    :math:`\min(\|g\|, c)`, and gradients already within the threshold are returned unchanged.
+
+    Parameters
+    ----------
+    grads : dict of float ndarrays (any shapes), e.g. a model's ``{"0.W": (D, H), "0.b": (H,), ...}``
+    max_norm : float > 0, the threshold :math:`c`
+
+    Returns
+    -------
+    (clipped, norm) : a new dict with the same keys, shapes and dtypes (the inputs are not changed),
+    and the global norm :math:`\|g\|` before clipping, a float.
+    """
+    where = "clip_by_global_norm"
+    check_positive(max_norm, "max_norm", where)
+    if not isinstance(grads, dict) or not grads:
+        raise ValueError(f"{where} expected grads to be a non-empty dict of arrays, got {type(grads).__name__}"
+                         + (" (empty)" if isinstance(grads, dict) else ""))
+    for k, g in grads.items():
+        if not isinstance(g, np.ndarray) or g.dtype not in FLOATS:
+            got = f"dtype {g.dtype}" if isinstance(g, np.ndarray) else type(g).__name__
+            raise ValueError(f"{where} expected grads[{k!r}] to be a float32 or float64 ndarray, got {got}")
+        check_finite(g, f"grads[{k!r}]", where)
+    norm = float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values())))
+    scale = min(1.0, float(max_norm) / norm) if norm > 0 else 1.0
+    if scale == 1.0:
+        return {k: g.copy() for k, g in grads.items()}, norm
+    return {k: (g * scale).astype(g.dtype, copy=False) for k, g in grads.items()}, norm

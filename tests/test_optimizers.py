@@ -136,6 +136,16 @@ def test_schedules_by_hand():
     assert [exp(t) for t in (0, 1, 3)] == pytest.approx([2.0, 1.0, 0.25])
 
 
+def test_warmup_cosine_by_hand():
+    sched = sch.WarmupCosine(1.0, decay_steps=4, min_learning_rate=0.2, warmup_steps=2)
+    # warm-up 1/2, 2/2; cosine 0.2 + 0.4 (1 + cos(pi s / 4)) for s = 0..4; then the floor
+    half = 0.4 * (1 + np.cos(np.pi / 4))
+    expected = [0.5, 1.0, 1.0, 0.2 + half, 0.6, 0.2 + 0.8 - half, 0.2, 0.2, 0.2]
+    assert [sched(t) for t in range(9)] == pytest.approx(expected, rel=1e-14)
+    plain = sch.WarmupCosine(0.3, decay_steps=10)  # no warm-up: starts at the maximum
+    assert plain(0) == 0.3 and plain(5) == pytest.approx(0.15) and plain(10) == 0.0 and plain(99) == 0.0
+
+
 def test_inverse_time_and_exponential_decay_are_different_schedules():
     # both halve the rate after 10 steps, then 1/t falls far more slowly
     inv = sch.InverseTimeDecay(1.0, decay_rate=0.1)
@@ -164,6 +174,12 @@ def test_optimizer_calls_its_schedule_with_the_step_count_from_zero():
     (lambda: sch.ExponentialDecay(0.1, 1.5), r"ExponentialDecay expected gamma in \(0, 1\], got 1.5"),
     (lambda: sch.ExponentialDecay(0.1, 0.9)(-1), r"ExponentialDecay expected step to be an integer >= 0, got -1"),
     (lambda: sch.StepDecay(0.1, 0.9, 2)(1.5), r"StepDecay expected step to be an integer >= 0, got 1.5"),
+    (lambda: sch.WarmupCosine(0.0, 10), r"WarmupCosine expected max_learning_rate > 0, got 0.0"),
+    (lambda: sch.WarmupCosine(0.1, 0), r"WarmupCosine expected decay_steps to be an integer >= 1, got 0"),
+    (lambda: sch.WarmupCosine(0.1, 10, min_learning_rate=0.2),
+     r"WarmupCosine expected min_learning_rate in \[0, max_learning_rate = 0.1\], got 0.2"),
+    (lambda: sch.WarmupCosine(0.1, 10, warmup_steps=-1), r"WarmupCosine expected warmup_steps to be an integer >= 0, got -1"),
+    (lambda: sch.WarmupCosine(0.1, 10, warmup_steps=2.5), r"WarmupCosine expected warmup_steps to be an integer >= 0, got 2.5"),
 ])
 def test_schedules_reject_bad_arguments(call, match):
     with pytest.raises(ValueError, match=match):
@@ -173,7 +189,8 @@ def test_schedules_reject_bad_arguments(call, match):
 @pytest.mark.parametrize("name", sorted(sch.SCHEDULES))
 def test_schedule_config_round_trips_through_json(name):
     made = {"InverseTimeDecay": sch.InverseTimeDecay(0.1, 0.01), "StepDecay": sch.StepDecay(0.1, 0.5, 4),
-            "ExponentialDecay": sch.ExponentialDecay(0.1, 0.99)}[name]
+            "ExponentialDecay": sch.ExponentialDecay(0.1, 0.99),
+            "WarmupCosine": sch.WarmupCosine(0.1, 6, min_learning_rate=0.01, warmup_steps=3)}[name]
     again = sch.SCHEDULES[name](**json.loads(json.dumps(made.config())))
     assert [again(t) for t in range(10)] == [made(t) for t in range(10)]
 
@@ -301,3 +318,44 @@ def test_config_round_trips_through_json_with_a_schedule():
                       "beta1": 0.8, "beta2": 0.999, "eps": 1e-8}
     again = opt.OPTIMIZERS["Adam"](**config)
     assert [again.rate(t) for t in (0, 9, 10, 25)] == pytest.approx([0.01, 0.01, 0.005, 0.0025])
+
+
+# ---------------------------------------------------------------- gradient clipping by global norm
+
+def test_clip_by_global_norm_by_hand():
+    grads = {"W": np.array([[3.0, 0.0], [0.0, 0.0]]), "b": np.array([4.0])}  # global norm 5
+    clipped, norm = opt.clip_by_global_norm(grads, 1.0)
+    assert norm == pytest.approx(5.0, rel=1e-15)
+    np.testing.assert_allclose(clipped["W"], [[0.6, 0.0], [0.0, 0.0]], rtol=1e-15)
+    np.testing.assert_allclose(clipped["b"], [0.8], rtol=1e-15)
+    assert grads["b"][0] == 4.0, "the input must not change"
+
+
+def test_clip_by_global_norm_keeps_direction_and_is_the_identity_below_the_threshold():
+    rng = np.random.default_rng(0)
+    grads = {"a": rng.normal(size=(3, 4)), "b": rng.normal(size=5).astype(np.float32)}
+    flat = np.concatenate([g.ravel() for g in grads.values()]).astype(np.float64)
+    clipped, norm = opt.clip_by_global_norm(grads, 0.5)
+    out = np.concatenate([g.ravel() for g in clipped.values()]).astype(np.float64)
+    assert norm == pytest.approx(np.linalg.norm(flat), rel=1e-6)
+    assert np.linalg.norm(out) == pytest.approx(0.5, rel=1e-6)
+    assert out @ flat / (np.linalg.norm(out) * norm) == pytest.approx(1.0, rel=1e-6)
+    assert clipped["b"].dtype == np.float32 and clipped["a"].shape == (3, 4)
+    same, _ = opt.clip_by_global_norm(grads, 10 * norm)
+    assert all(np.array_equal(same[k], grads[k]) and same[k] is not grads[k] for k in grads)
+    zero, zero_norm = opt.clip_by_global_norm({"a": np.zeros(3)}, 1.0)
+    assert zero_norm == 0.0 and np.array_equal(zero["a"], np.zeros(3))
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: opt.clip_by_global_norm({"a": np.ones(2)}, 0.0), r"clip_by_global_norm expected max_norm > 0, got 0.0"),
+    (lambda: opt.clip_by_global_norm([np.ones(2)], 1.0), r"expected grads to be a non-empty dict of arrays, got list"),
+    (lambda: opt.clip_by_global_norm({}, 1.0), r"expected grads to be a non-empty dict of arrays, got dict \(empty\)"),
+    (lambda: opt.clip_by_global_norm({"a": np.ones(2, dtype=int)}, 1.0),
+     r"expected grads\['a'\] to be a float32 or float64 ndarray, got dtype int64"),
+    (lambda: opt.clip_by_global_norm({"a": np.array([1.0, np.nan])}, 1.0),
+     r"expected grads\['a'\] to be finite, got 1 NaN and 0 inf"),
+])
+def test_clip_by_global_norm_rejects_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()

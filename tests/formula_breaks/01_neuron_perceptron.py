@@ -70,3 +70,21 @@ BREAKS = [
      "old": "bound = m + 1 ",
      "new": "bound = 2 * m "},
 ]
+BREAKS += [
+    {"name": "stepper: gain in ||w~||^2 without the factor 2 of the cross term",
+     "file": NB,
+     "old": "assert np.isclose(gain_sq, 2 * t_band[n] * z_n + X_band_t[n] @ X_band_t[n], rtol=1e-9, atol=1e-12)",
+     "new": "assert np.isclose(gain_sq, t_band[n] * z_n + X_band_t[n] @ X_band_t[n], rtol=1e-9, atol=1e-12)"},
+    {"name": "stepper: ||w~||^2 gains at most R per update (not R^2)",
+     "file": NB,
+     "old": "    assert gain_sq <= R_band**2 + 1e-12,",
+     "new": "    assert gain_sq <= R_band + 1e-12,"},
+    {"name": "stepper: w~.u gains at least R gamma per update (not gamma)",
+     "file": NB,
+     "old": "    assert gain_u >= gamma_band - 1e-12,",
+     "new": "    assert gain_u >= R_band * gamma_band - 1e-12,"},
+    {"name": "stepper: the bounds meet at k = R/gamma",
+     "file": NB,
+     "old": "k_meet = (R_band / gamma_band) ** 2  # where",
+     "new": "k_meet = R_band / gamma_band  # where"},
+]
