@@ -79,7 +79,8 @@ _SCRATCH_HOOK = []
 
 
 def scratch_gradebooks():
-    """Make this process's SQLite gradebooks skip fsync (``PRAGMA synchronous = OFF``).
+    """Make this process's SQLite gradebooks skip fsync (``PRAGMA synchronous = OFF``) and keep
+    their rollback journal in memory (``journal_mode = MEMORY``).
 
     For throw-away course folders only (tools.grade, tools.release, the grading tests): nbgrader
     commits after every graded cell, and on a real disk each commit's fsync costs milliseconds,
@@ -95,6 +96,7 @@ def scratch_gradebooks():
     def _no_fsync(dbapi_connection, _record):
         if type(dbapi_connection).__module__.startswith("sqlite3"):
             dbapi_connection.execute("PRAGMA synchronous = OFF")
+            dbapi_connection.execute("PRAGMA journal_mode = MEMORY")  # no journal file per commit
 
     _SCRATCH_HOOK.append(_no_fsync)
 

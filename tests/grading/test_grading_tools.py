@@ -86,7 +86,10 @@ def test_learner_grade_prints_table_and_leaves_nothing(course, tmp_path, kind):
     assert gs.copy_tree_snapshot(learner) == before_learner, "tools.grade changed the learner's folder"
     assert gs.copy_tree_snapshot(course_copy) == before_course, "tools.grade wrote into the course folder"
     assert _files_under(tmp_path / "tmpdir") == [], "tools.grade left temporary files behind"
-    assert _files_under(tmp_path / "home") == [], "tools.grade left files in HOME"
+    # nothing in HOME but the generated gradebook cached under its key (tools.grade.cache_dir)
+    left = _files_under(tmp_path / "home")
+    assert all(re.fullmatch(r"\.cache/nnlib-workbook/grade/[0-9a-f]{64}\.(db|sha256)", f) for f in left), left
+    assert len(left) == 2, left
 
 
 def _grade_command(nb, tmp_path, env):
@@ -200,3 +203,37 @@ def test_instructor_commands_and_per_question_csv(course, tmp_path):
     assert sum(float(r["max_score"]) for r in carol) == sum(top for _score, top in submissions["alice"][1].values())
     bob_lost = {c for r in per_question if r["student_id"] == "bob" for c in r["lost"].split(";") if c}
     assert bob_lost == set(gs.load_mistakes(A)[0]["loses"])
+
+
+def test_generated_gradebook_cache_is_keyed_and_checked(course, tmp_path, monkeypatch):
+    """tools.grade keeps the generated gradebook under a hash of the sources: reused only while the
+    sources and the file are unchanged; the grades with it equal those without it."""
+    from tools import grade
+
+    monkeypatch.setenv("NNLIB_GRADE_CACHE", str(tmp_path / "cache"))
+    course_copy = gs.copy_course(tmp_path / "course", [A])
+    nb, expected = _submission(course, "solution")
+    notebook = tmp_path / f"{A}.ipynb"
+    gs.nbformat.write(nb, str(notebook))
+
+    def scratch(name):
+        root = gs._nbgrader.make_course(tmp_path / name, [A], root=course_copy)
+        return root, grade._generate_cached(root, course_copy, A)
+
+    assert scratch("first")[1] is False, "an empty cache was used"
+    assert scratch("second")[1] is True, "the cache was not used for unchanged sources"
+    cached = next((tmp_path / "cache").glob("*.db"))
+    # a damaged file is not trusted: generated again, and stored afresh
+    cached.write_bytes(cached.read_bytes()[:-100] + b"x" * 100)
+    assert scratch("damaged")[1] is False, "a cache file that lost its hash was used"
+    assert scratch("repaired")[1] is True
+    # an edited source (here the config) is another key
+    config = course_copy / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\n# edited\n")
+    assert scratch("edited")[1] is False, "the cache was used after the sources changed"
+    # grading with the cache gives what grading without it gives
+    with_cache = grade.grade_notebook(notebook, A, course=course_copy, sandbox=False)
+    monkeypatch.setenv("NNLIB_GRADE_CACHE", "")
+    without = grade.grade_notebook(notebook, A, course=course_copy, sandbox=False)
+    assert with_cache == without
+    assert {c: (s, t) for _nb, _q, c, s, t in with_cache[0]["cells"]} == expected
