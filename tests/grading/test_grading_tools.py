@@ -3,6 +3,7 @@ generate_assignment, autograde, the per-question CSV exporter and feedback, run 
 import csv
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -177,6 +178,22 @@ def test_instructor_commands_and_per_question_csv(course, tmp_path):
 
     for name in submissions:
         assert (course / "feedback" / name / A / f"{A}.html").is_file(), f"no feedback HTML for {name}"
+    html = (course / "feedback" / "bob" / A / f"{A}.html").read_text()
+    # math renders offline: MathJax is in the page, no script comes from the network
+    assert not re.findall(r"<script[^>]*\bsrc=[\"']?(?:https?:)?//", html, re.I), "feedback loads a remote script"
+    assert "window.MathJax" in html and "MathJax" in html.split("window.MathJax", 1)[1][:200000]
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium and "$" in html:  # and it does render, in a real browser, from the file alone
+        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000",
+                              "--dump-dom", (course / "feedback" / "bob" / A / f"{A}.html").as_uri()],
+                             capture_output=True, text=True, timeout=120).stdout
+        assert '<mjx-container class="MathJax" jax="SVG"' in dom, "MathJax rendered no math in the feedback page"
+    # the summary names each test cell, in notebook order, with its score
+    toc = html.split('<div id="toc">', 1)[1].split("</ol>", 1)[0]
+    assert "Test cell" not in toc
+    named = re.findall(r'<a href="#(test_\w+)"><code>\1</code></a>', toc)
+    assert named == [c for c in gs.graded_cells(gs.nbformat.read(str(gs._nbgrader.notebook_path(gs.REPO, "solutions", A)),
+                                                                 as_version=4)) if c.startswith("test_")], toc
 
     with open(course / "per_cell.csv", newline="") as fh:
         per_cell = list(csv.DictReader(fh))
