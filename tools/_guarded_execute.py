@@ -42,6 +42,7 @@ from . import _delegation, _sandbox
 TAMPERED = "GradingTamperError"
 DELEGATED = "DelegationError"
 KERNEL_LOST = "KernelDiedError"
+TIMEOUT = "CellTimeoutError"  # nbgrader's name for a cell stopped at Execute.timeout
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 GUARD_CALL = "__import__('sys').modules['_nnlib_grading_guard']."
 
@@ -215,7 +216,18 @@ class GuardedExecute(Execute):
             self._lost = f"the kernel stopped responding ({type(exc).__name__})"
             cell.outputs = list(cell.get("outputs", [])) + [_error(KERNEL_LOST, self._lost + " while this cell ran")]
             self._stop_kernel()
+        self._explain_timeout(cell)
         return cell, resources
+
+    def _explain_timeout(self, cell):
+        """A cell stopped at the time limit shows one plain line instead of the KeyboardInterrupt
+        traceback of the interrupt and nbgrader's ``CellTimeoutError: No reply from kernel``."""
+        outputs = list(cell.get("outputs", []))
+        if not any(o.get("output_type") == "error" and o.get("ename") == TIMEOUT for o in outputs):
+            return
+        kept = [o for o in outputs if not (o.get("output_type") == "error" and o.get("ename") in (TIMEOUT, "KeyboardInterrupt"))]
+        cell.outputs = kept + [_error(TIMEOUT, f"this cell ran past {self.timeout} s, the time limit per cell, and was "
+                                               "stopped (an endless loop, or far more work than the question needs?)")]
 
     def _next_test(self, index):
         """grade_id of the test cell the kernel runs right after cell ``index``, else None."""

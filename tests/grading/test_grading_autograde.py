@@ -129,6 +129,10 @@ class TestBrokenSubmissions:
                        if gs.nbgrader_meta(c).get("grade_id") == first).outputs
         errors = [o for o in outputs if o.output_type == "error"]
         assert errors, f"the looping cell {first!r} shows no error: was it interrupted?"
+        # one plain line naming the limit, not the interrupt's traceback
+        timeout = gs.TEST_OVERRIDES["Execute"]["timeout"]
+        assert [(e.ename, e.evalue.split(",")[0]) for e in errors] == [("CellTimeoutError", f"this cell ran past {timeout} s")], errors
+        assert not any("KeyboardInterrupt" in "".join(e.traceback) for e in errors)
         assert batch.scores["loop"]["score"] < batch.scores["loop"]["max_score"]
         assert batch.scores["loop"]["score"] > 0, "the questions after the loop should still be graded"
 
