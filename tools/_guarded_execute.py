@@ -34,7 +34,7 @@ import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Integer
 
 from . import _delegation, _sandbox
@@ -42,6 +42,10 @@ from . import _delegation, _sandbox
 TAMPERED = "GradingTamperError"
 DELEGATED = "DelegationError"
 KERNEL_LOST = "KernelDiedError"
+RESTORED = "nnlib_restored"  # cell metadata set by QuietOverwriteCells, read by GuardedExecute
+RESTORED_NOTE = ("note from the grader: this locked cell differed from the original in your notebook; "
+                 "the original was put back and graded\n")
+HIDDEN = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 TIMEOUT = "CellTimeoutError"  # nbgrader's name for a cell stopped at Execute.timeout
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 GUARD_CALL = "__import__('sys').modules['_nnlib_grading_guard']."
@@ -217,6 +221,8 @@ class GuardedExecute(Execute):
             cell.outputs = list(cell.get("outputs", [])) + [_error(KERNEL_LOST, self._lost + " while this cell ran")]
             self._stop_kernel()
         self._explain_timeout(cell)
+        if cell.get("metadata", {}).get(RESTORED):
+            cell.outputs = list(cell.get("outputs", [])) + [NotebookNode(output_type="stream", name="stdout", text=RESTORED_NOTE)]
         return cell, resources
 
     def _explain_timeout(self, cell):
@@ -393,3 +399,44 @@ def flags_from_comment(text):
             kind, rest = line[1:].split("] ", 1)
             flags[rest.split(":", 1)[0]] = kind
     return flags
+
+
+def released_source(source):
+    """A locked cell's source as the student received it: the hidden-tests region removed."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if HIDDEN[0] in line:
+            hidden = True
+        elif HIDDEN[1] in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line.rstrip())
+    return "\n".join(kept).strip()
+
+
+class QuietOverwriteCells(OverwriteCells):
+    """nbgrader's OverwriteCells (locked cells put back from the gradebook), without its false alarm:
+    a test cell with hidden tests always differs from the original, because the student's copy
+    never had them, and nbgrader warns "checksum has changed" for each. Here only a cell that
+    differs from what the student received is reported, and marked so that ``GuardedExecute``
+    tells the student (a line in that cell's output)."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        self._submitted = cell.source
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def report_change(self, name, attr, old, new):
+        if attr == "checksum":
+            original = self.gradebook.find_source_cell(name, self.notebook_id, self.assignment_id).source
+            if released_source(self._submitted) == released_source(original):
+                return  # only the hidden tests are missing: the cell is as released
+            self._marked.add(name)
+        super().report_change(name, attr, old, new)
+
+    def preprocess(self, nb, resources):
+        self._marked = set()
+        nb, resources = super().preprocess(nb, resources)
+        for cell in nb.cells:
+            if _meta(cell).get("grade_id") in self._marked:
+                cell.metadata[RESTORED] = True
+        return nb, resources

@@ -188,9 +188,14 @@ def guarded_preprocessors(sandbox):
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
                                         SaveAutoGrades)
 
-    from ._guarded_execute import GuardedExecute, RecordGuardFlags
+    from nbgrader.preprocessors import CheckCellMetadata as Check
+    from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteKernelspec
 
-    return {"Autograde": {"autograde_preprocessors": [
+    from ._guarded_execute import GuardedExecute, QuietOverwriteCells, RecordGuardFlags
+
+    return {"Autograde": {
+        "sanitize_preprocessors": [ClearOutput, DeduplicateIds, OverwriteKernelspec, QuietOverwriteCells, Check],
+        "autograde_preprocessors": [
         GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, RecordGuardFlags,
         AssignLatePenalties, CheckCellMetadata]},
         "GuardedExecute": {"sandbox": bool(sandbox)}}

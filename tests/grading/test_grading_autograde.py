@@ -148,6 +148,25 @@ class TestBrokenSubmissions:
         graded_tests = {gs.nbgrader_meta(c)["grade_id"]: c.source for c in batch.autograded_notebook("edited-tests").cells
                         if gs.nbgrader_meta(c).get("grade")}
         assert graded_tests == source_tests, "nbgrader did not run the instructor's tests (hidden ones included)"
+        # the student is told, in each edited cell, that its original was put back
+        from tools._guarded_execute import RESTORED_NOTE
+
+        for cell in batch.autograded_notebook("edited-tests").cells:
+            if gs.nbgrader_meta(cell).get("grade"):
+                assert RESTORED_NOTE in "".join(o.get("text", "") for o in cell.outputs), gs.nbgrader_meta(cell)["grade_id"]
+        # an honest submission's untouched cells (hidden tests missing, as released) carry no such note
+        first = batch.students[0] if batch.students[0] != "edited-tests" else batch.students[1]
+        for cell in batch.autograded_notebook(first).cells:
+            assert RESTORED_NOTE not in "".join(o.get("text", "") for o in cell.get("outputs", []))
+
+
+def test_released_hidden_test_cell_counts_as_untouched():
+    from tools._guarded_execute import released_source
+
+    original = "assert f(1) == 1\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS\n"
+    assert released_source("assert f(1) == 1\n") == released_source(original)
+    assert released_source("pass  # edited\n") != released_source(original)
+    assert released_source("assert f(1) == 1\nassert True\n") != released_source(original)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -254,3 +254,25 @@ def test_generated_gradebook_cache_is_keyed_and_checked(course, tmp_path, monkey
     without = grade.grade_notebook(notebook, A, course=course_copy, sandbox=False)
     assert with_cache == without
     assert {c: (s, t) for _nb, _q, c, s, t in with_cache[0]["cells"]} == expected
+
+
+def test_checksum_warning_only_for_a_really_edited_locked_cell(course, tmp_path):
+    """nbgrader warns "checksum has changed" for every test cell with hidden tests; our autograde
+    warns only for a locked cell the student really edited."""
+    root = gs.copy_course(tmp_path / "course", [A])
+    gs._nbgrader.scratch_gradebooks()
+    gs._nbgrader.generate(root, A)
+    nb, _expected = _submission(course, "solution")
+    hidden = [gs.nbgrader_meta(c)["grade_id"] for c in gs.nbformat.read(
+        str(gs._nbgrader.notebook_path(gs.REPO, "solutions", A)), as_version=4).cells if "BEGIN HIDDEN TESTS" in c.source]
+    assert hidden, "this assignment has no hidden tests: the test proves nothing"
+    edited = gs.with_cell(nb, hidden[0], "pass  # edited")
+    logs = {}
+    for who, notebook in (("honest", nb), ("editor", edited)):
+        path = gs._nbgrader.notebook_path(root, f"submitted/{who}", A)
+        path.parent.mkdir(parents=True)
+        gs.nbformat.write(notebook, str(path))
+        log = gs._nbgrader.autograde(root, A, who, sandbox=False)
+        logs[who] = [line for line in log.splitlines() if "'checksum'" in line]
+    assert logs["honest"] == []
+    assert len(logs["editor"]) == 1 and hidden[0] in logs["editor"][0], logs["editor"]
