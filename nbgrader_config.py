@@ -25,6 +25,15 @@ c.Execute.timeout = 20
 # polite shutdown: the kernel holds nothing worth saving (about 0.2 s less per submission here).
 c.Execute.shutdown_kernel = "immediate"
 
+# Feedback pages (`nbgrader generate_feedback`) carry their own MathJax, so math renders offline, and
+# name each test cell in their summary (tools/_feedback.py; needs the `book` extra's MathJax files).
+if os.path.isfile(os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools", "_feedback.py")):
+    if os.path.dirname(os.path.abspath(__file__)) not in sys.path:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from tools import _feedback
+
+    c.merge(type(c)(_feedback.template_config()))
+
 # Every autograde from this folder runs submissions the way tools.autograde_class does. (The tools
 # set their own options on top of these; this covers an instructor typing `nbgrader autograde`.)
 if "nbgrader" in sys.argv[0] and sys.argv[1:2] == ["autograde"]:

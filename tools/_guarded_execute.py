@@ -5,13 +5,19 @@
 
 * the kernel runs in a bubblewrap sandbox (``tools._sandbox``) unless ``sandbox`` is False, and
   starts ``_kernel_guard.py`` before any submitted code;
-* before each test cell it silently calls the guard's ``restore``, which puts back every hook and
-  comparison function a test relies on, and proves it ran by printing a fresh random nonce;
+* before each test cell the guard's ``restore`` puts back every hook and comparison function a
+  test relies on, and proves it ran by printing a fresh random nonce;
 * the test cell runs with one line appended that prints a second nonce: a test that raised no
   error but did not print it did not run as written (an input transformer replaced it, an AST
   transformer wrapped it in ``try``, the kernel swallowed it);
 * after it, the guard's ``verify`` reports anything the test's calls into submitted code
   changed (e.g. an answer that replaces ``np.allclose`` while it runs);
+* these guard calls ride on the cell before as its ``user_expressions``, which IPython evaluates
+  right after that cell's code, untouched by input transformers: no extra round trip to the
+  kernel. A ``verify`` followed at once by another test cell also does that cell's delegation
+  check (nothing runs in between, so a separate ``restore`` would find nothing to undo). When
+  the cell before raised, IPython skips its user expressions: the call is then sent on its own,
+  as before. Either way the report must carry its fresh nonce, or the test scores 0;
 * a test of a question whose answer hands the work to nnlib's own function (``_delegation``)
   scores nothing, with a message saying why;
 * a kernel that dies (``os._exit``, a memory limit, a killed process tree) or stops answering
@@ -20,6 +26,7 @@
 A flagged test cell gets an error output (so nbgrader scores it 0, its message shows in the
 feedback); the flags go to ``resources["nnlib_guard"]`` for ``RecordGuardFlags``.
 """
+import functools
 import json
 import secrets
 
@@ -27,7 +34,7 @@ import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbclient.util import run_sync
 from nbformat.notebooknode import NotebookNode
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Bool, Integer
 
 from . import _delegation, _sandbox
@@ -35,7 +42,13 @@ from . import _delegation, _sandbox
 TAMPERED = "GradingTamperError"
 DELEGATED = "DelegationError"
 KERNEL_LOST = "KernelDiedError"
+RESTORED = "nnlib_restored"  # cell metadata set by QuietOverwriteCells, read by GuardedExecute
+RESTORED_NOTE = ("note from the grader: this locked cell differed from the original in your notebook; "
+                 "the original was put back and graded\n")
+HIDDEN = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+TIMEOUT = "CellTimeoutError"  # nbgrader's name for a cell stopped at Execute.timeout
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+GUARD_CALL = "__import__('sys').modules['_nnlib_grading_guard']."
 
 
 def _meta(cell):
@@ -60,6 +73,38 @@ def _report(outputs, nonce):
             except ValueError:
                 return None
     return None
+
+
+def _is_stdout(output):
+    return output.get("output_type") == "stream" and output.get("name") == "stdout"
+
+
+def _cut_stdout(outputs, chars):
+    """``outputs`` with the last ``chars`` characters of their stdout removed (the text may be
+    split over several stream outputs); emptied stream outputs are dropped."""
+    for output in reversed([o for o in outputs if _is_stdout(o)]):
+        if chars == 0:
+            break
+        text = output.get("text", "")
+        cut = min(chars, len(text))
+        output["text"] = text[:len(text) - cut]
+        chars -= cut
+    return [o for o in outputs if not (o.get("output_type") == "stream" and o.get("text") == "")]
+
+
+def _take_report(outputs, nonce):
+    """(report, outputs without it): the guard's report for ``nonce`` that ends a cell's stdout
+    (written by the cell's user expression), or (None, outputs) if there is none."""
+    text = "".join(o.get("text", "") for o in outputs if _is_stdout(o))
+    at = text.rfind(nonce + " ")
+    line = text[at + len(nonce) + 1:] if at >= 0 else ""
+    if not line.endswith("\n") or "\n" in line[:-1]:
+        return None, outputs
+    try:
+        report = json.loads(line)
+    except ValueError:
+        return None, outputs
+    return report, _cut_stdout(outputs, len(text) - at)
 
 
 class GuardedExecute(Execute):
@@ -127,6 +172,7 @@ class GuardedExecute(Execute):
         self._guard_plan = self._plan(nb, resources)
         self._flags = {}
         self._lost = None
+        self._ready = None
         self._output_sizes = {}
         try:
             nb, resources = super().preprocess(nb, resources, km)
@@ -151,11 +197,21 @@ class GuardedExecute(Execute):
         if self._lost is not None:
             cell.outputs = [_error(KERNEL_LOST, f"not run: {self._lost} before this cell")] if _meta(cell).get("grade") else []
             return cell, resources
+        ready, self._ready = self._ready, None  # a restore done by the cell before, if any
         try:
             if _is_test(cell):
-                self._run_test(cell, resources, index)
+                self._run_test(cell, resources, index, ready)
             else:
-                super().preprocess_cell(cell, resources, index)
+                following = self._next_test(index)
+                if following is None:
+                    super().preprocess_cell(cell, resources, index)
+                else:  # the next test cell's restore, evaluated right after this cell
+                    nonce = secrets.token_hex(16)
+                    names = self._guard_plan.get(following, (None, [], {}))[1]
+                    self._run_with(cell, resources, index, f"{GUARD_CALL}restore({nonce!r}, {names!r})")
+                    report, cell.outputs = _take_report(cell.outputs, nonce)
+                    if report is not None:
+                        self._ready = (following, report)
                 self._check_responsive(cell, index)
         except DeadKernelError:
             self._lost = "the kernel died (os._exit, a crash, or a resource limit)"
@@ -164,7 +220,37 @@ class GuardedExecute(Execute):
             self._lost = f"the kernel stopped responding ({type(exc).__name__})"
             cell.outputs = list(cell.get("outputs", [])) + [_error(KERNEL_LOST, self._lost + " while this cell ran")]
             self._stop_kernel()
+        self._explain_timeout(cell)
+        if cell.get("metadata", {}).get(RESTORED):
+            cell.outputs = list(cell.get("outputs", [])) + [NotebookNode(output_type="stream", name="stdout", text=RESTORED_NOTE)]
         return cell, resources
+
+    def _explain_timeout(self, cell):
+        """A cell stopped at the time limit shows one plain line instead of the KeyboardInterrupt
+        traceback of the interrupt and nbgrader's ``CellTimeoutError: No reply from kernel``."""
+        outputs = list(cell.get("outputs", []))
+        if not any(o.get("output_type") == "error" and o.get("ename") == TIMEOUT for o in outputs):
+            return
+        kept = [o for o in outputs if not (o.get("output_type") == "error" and o.get("ename") in (TIMEOUT, "KeyboardInterrupt"))]
+        cell.outputs = kept + [_error(TIMEOUT, f"this cell ran past {self.timeout} s, the time limit per cell, and was "
+                                               "stopped (an endless loop, or far more work than the question needs?)")]
+
+    def _next_test(self, index):
+        """grade_id of the test cell the kernel runs right after cell ``index``, else None."""
+        for cell in self.nb.cells[index + 1:]:
+            if cell.cell_type != "code" or not cell.source.strip():
+                continue  # not sent to the kernel
+            return _meta(cell).get("grade_id") if _is_test(cell) else None
+        return None
+
+    def _run_with(self, cell, resources, index, expression):
+        """nbgrader's execution of ``cell``, with ``expression`` sent as its user expression."""
+        execute = self.kc.execute
+        self.kc.execute = functools.partial(execute, user_expressions={"nnlib_guard": expression})
+        try:
+            super().preprocess_cell(cell, resources, index)
+        finally:
+            self.kc.execute = execute
 
     def _stop_kernel(self):
         try:
@@ -194,14 +280,16 @@ class GuardedExecute(Execute):
             self._lost = "the kernel stopped answering (it ignored the interrupt after a timeout)"
             self._stop_kernel()
 
-    def _run_test(self, cell, resources, index):
+    def _run_test(self, cell, resources, index, ready=None):
         grade_id = _meta(cell)["grade_id"]
         solution, names, static = self._guard_plan.get(grade_id, (None, [], {}))
         reasons, delegated = [], dict(static)
 
-        nonce = secrets.token_hex(16)
-        before = _report(self._silent(
-            f"__import__('sys').modules['_nnlib_grading_guard'].restore({nonce!r}, {names!r})", index), nonce)
+        if ready is not None and ready[0] == grade_id:
+            before = ready[1]
+        else:
+            nonce = secrets.token_hex(16)
+            before = _report(self._silent(f"{GUARD_CALL}restore({nonce!r}, {names!r})", index), nonce)
         if before is None:
             reasons.append("the grader could not reset the kernel before this test (its guard was removed or "
                            "the code it sends was altered)")
@@ -215,37 +303,37 @@ class GuardedExecute(Execute):
         run = nbformat.from_dict(cell)
         # one write (so one piece of output), as an expression whose value (None) is not displayed
         run.source = cell.source.rstrip() + f"\nNone if __import__('sys').stdout.write({proof + chr(10)!r}) else None\n"
+        following = self._next_test(index)
+        next_names = self._guard_plan.get(following, (None, [], {}))[1] if following else None
+        nonce = secrets.token_hex(16)
+        after_call = f"{GUARD_CALL}after({nonce!r}, {next_names!r})"
         try:
-            super().preprocess_cell(run, resources, index)
+            self._run_with(run, resources, index, after_call)
         finally:
             self.nb.cells[index] = cell
-        outputs = list(run.outputs)
+        # the guard's report, if the test raised nothing, comes last on stdout, after the proof
+        after, outputs = _take_report(list(run.outputs), nonce)
         failed = any(o.get("output_type") == "error" or (o.get("output_type") == "stream" and o.get("name") == "stderr")
                      for o in outputs)
         # the proof may arrive split over several stream messages: look at stdout as a whole
-        stdout = [o for o in outputs if o.get("output_type") == "stream" and o.get("name") == "stdout"]
-        reached_end = "".join(o.get("text", "") for o in stdout).endswith(proof + "\n")
+        reached_end = "".join(o.get("text", "") for o in outputs if _is_stdout(o)).endswith(proof + "\n")
         if reached_end:
-            left = len(proof) + 1
-            for output in reversed(stdout):
-                text = output.get("text", "")
-                cut = min(left, len(text))
-                output["text"] = text[:len(text) - cut]
-                left -= cut
-                if left == 0:
-                    break
-        outputs = [o for o in outputs if not (o.get("output_type") == "stream" and o.get("text") == "")]
+            outputs = _cut_stdout(outputs, len(proof) + 1)
         if not failed and not reached_end:
             reasons.append("this test raised no error but did not run to its end: its code was altered or skipped")
         if self._lost is None:
             self._check_responsive(run, index)
         if self._lost is None:
-            nonce = secrets.token_hex(16)
-            after = _report(self._silent(f"__import__('sys').modules['_nnlib_grading_guard'].verify({nonce!r})", index), nonce)
+            if after is None:  # the test raised (no user expressions then): ask on its own
+                nonce = secrets.token_hex(16)
+                after = _report(self._silent(f"{GUARD_CALL}after({nonce!r}, {next_names!r})", index), nonce)
             if after is None:
                 reasons.append("the grader could not check the kernel after this test")
-            elif after.get("changed"):
-                reasons.append("while this test ran, the code it called changed " + ", ".join(after["changed"][:8]))
+            else:
+                if after.get("changed"):
+                    reasons.append("while this test ran, the code it called changed " + ", ".join(after["changed"][:8]))
+                if following is not None and isinstance(after.get("delegated"), list):
+                    self._ready = (following, {"restored": [], "delegated": after["delegated"]})
 
         cell.outputs = outputs
         cell.execution_count = run.execution_count
@@ -311,3 +399,44 @@ def flags_from_comment(text):
             kind, rest = line[1:].split("] ", 1)
             flags[rest.split(":", 1)[0]] = kind
     return flags
+
+
+def released_source(source):
+    """A locked cell's source as the student received it: the hidden-tests region removed."""
+    kept, hidden = [], False
+    for line in source.splitlines():
+        if HIDDEN[0] in line:
+            hidden = True
+        elif HIDDEN[1] in line:
+            hidden = False
+        elif not hidden:
+            kept.append(line.rstrip())
+    return "\n".join(kept).strip()
+
+
+class QuietOverwriteCells(OverwriteCells):
+    """nbgrader's OverwriteCells (locked cells put back from the gradebook), without its false alarm:
+    a test cell with hidden tests always differs from the original, because the student's copy
+    never had them, and nbgrader warns "checksum has changed" for each. Here only a cell that
+    differs from what the student received is reported, and marked so that ``GuardedExecute``
+    tells the student (a line in that cell's output)."""
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        self._submitted = cell.source
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def report_change(self, name, attr, old, new):
+        if attr == "checksum":
+            original = self.gradebook.find_source_cell(name, self.notebook_id, self.assignment_id).source
+            if released_source(self._submitted) == released_source(original):
+                return  # only the hidden tests are missing: the cell is as released
+            self._marked.add(name)
+        super().report_change(name, attr, old, new)
+
+    def preprocess(self, nb, resources):
+        self._marked = set()
+        nb, resources = super().preprocess(nb, resources)
+        for cell in nb.cells:
+            if _meta(cell).get("grade_id") in self._marked:
+                cell.metadata[RESTORED] = True
+        return nb, resources

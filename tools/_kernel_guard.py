@@ -10,7 +10,13 @@ transformers, its custom exception handlers, ``sys.excepthook`` and the trace ho
   it had to put back (tampering by the cells before), which of ``names`` are nnlib's own
   objects (delegation), and ``nonce`` to prove it ran;
 * ``verify(nonce)`` after each test cell: prints what changed while the test ran (learner code
-  the test called that patched a comparison function, say), and ``nonce``.
+  the test called that patched a comparison function, say), and ``nonce``;
+* ``after(nonce, next_names)``: ``verify``, plus the delegation check of ``restore`` for a test
+  cell that comes right after this one.
+
+The grader sends these calls as ``user_expressions`` of the cell before (IPython evaluates them
+right after the cell, with no input transformer in the way, and only if the cell raised no
+error), or, when that cell raised, as a silent request of their own.
 
 Everything here runs inside the learner's kernel, so it raises the bar; it is not a proof
 against code written to defeat this module (README, "What the sandbox does not guarantee").
@@ -107,6 +113,9 @@ def _nnlib_install_guard():
         }
 
     hooks = shell_hooks()
+    # IPython puts get_ipython, exit and quit into builtins only while it runs a cell; the guard
+    # is also called between cells (user expressions), so it compares builtins inside that trap
+    builtin_trap = shell.builtin_trap
     instance_keys = {id(obj): set(vars(obj)) for obj in (shell, kernel) if obj is not None}
     lists = {"sys.meta_path": (sys.meta_path, list(sys.meta_path)),
              "sys.path_hooks": (sys.path_hooks, list(sys.path_hooks))}
@@ -208,15 +217,28 @@ def _nnlib_install_guard():
         hooks["stdout"].write(f"{nonce} {json.dumps(fields)}\n")
         hooks["stdout"].flush()
 
+    def checked():
+        with builtin_trap:
+            return differences()
+
     def restore(nonce, names=()):
-        report(nonce, restored=differences(), delegated=delegated(names))
+        report(nonce, restored=checked(), delegated=delegated(names))
 
     def verify(nonce):
-        report(nonce, changed=differences())
+        report(nonce, changed=checked())
+
+    def after(nonce, next_names=None):
+        # verify for the test that just ran, and the delegation check of the next test cell when
+        # it follows at once (no learner code runs in between, so its restore would find nothing)
+        fields = {"changed": checked()}
+        if next_names is not None:
+            fields["delegated"] = delegated(next_names)
+        report(nonce, **fields)
 
     guard = types.ModuleType("_nnlib_grading_guard")
     guard.restore = restore
     guard.verify = verify
+    guard.after = after
     sys.modules["_nnlib_grading_guard"] = guard
 
 

@@ -79,7 +79,8 @@ _SCRATCH_HOOK = []
 
 
 def scratch_gradebooks():
-    """Make this process's SQLite gradebooks skip fsync (``PRAGMA synchronous = OFF``).
+    """Make this process's SQLite gradebooks skip fsync (``PRAGMA synchronous = OFF``) and keep
+    their rollback journal in memory (``journal_mode = MEMORY``).
 
     For throw-away course folders only (tools.grade, tools.release, the grading tests): nbgrader
     commits after every graded cell, and on a real disk each commit's fsync costs milliseconds,
@@ -95,6 +96,7 @@ def scratch_gradebooks():
     def _no_fsync(dbapi_connection, _record):
         if type(dbapi_connection).__module__.startswith("sqlite3"):
             dbapi_connection.execute("PRAGMA synchronous = OFF")
+            dbapi_connection.execute("PRAGMA journal_mode = MEMORY")  # no journal file per commit
 
     _SCRATCH_HOOK.append(_no_fsync)
 
@@ -186,9 +188,14 @@ def guarded_preprocessors(sandbox):
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern, LimitOutput,
                                         SaveAutoGrades)
 
-    from ._guarded_execute import GuardedExecute, RecordGuardFlags
+    from nbgrader.preprocessors import CheckCellMetadata as Check
+    from nbgrader.preprocessors import ClearOutput, DeduplicateIds, OverwriteKernelspec
 
-    return {"Autograde": {"autograde_preprocessors": [
+    from ._guarded_execute import GuardedExecute, QuietOverwriteCells, RecordGuardFlags
+
+    return {"Autograde": {
+        "sanitize_preprocessors": [ClearOutput, DeduplicateIds, OverwriteKernelspec, QuietOverwriteCells, Check],
+        "autograde_preprocessors": [
         GuardedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, RecordGuardFlags,
         AssignLatePenalties, CheckCellMetadata]},
         "GuardedExecute": {"sandbox": bool(sandbox)}}

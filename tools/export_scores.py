@@ -8,7 +8,9 @@ and ``--student`` filter as for nbgrader's own CSV export, which only has one to
 One row per student x question. A question is a solution cell ``qN_name`` and its test cells
 ``test_qN_name_*``; its score is the sum over those cells. ``lost`` lists the test cells that did
 not get full points. A student without a submission gets 0 on every question with
-``submitted`` = 0. ``--PerQuestionExporter.by_cell=True`` writes one row per test cell instead.
+``submitted`` = 0. ``--PerQuestionExporter.by_cell=True`` writes one row per test cell instead
+(``lost`` is then the cell's name if it lost points). Run from the course root, cells (and
+``lost``) follow the notebook's order; elsewhere the natural order of their names.
 
 ``tampered`` counts the question's test cells the grader caught not running as written
 (``tools._guarded_execute``: they score 0; the feedback says why); per cell it is 1 or 0.
@@ -18,7 +20,7 @@ import csv
 from nbgrader.plugins import ExportPlugin
 from traitlets import Bool
 
-from ._nbgrader import _natural_key, gradebook_scores, question_of
+from ._nbgrader import SOURCE, _natural_key, cell_order, gradebook_scores, notebook_path, question_of
 
 
 class PerQuestionExporter(ExportPlugin):
@@ -32,7 +34,7 @@ class PerQuestionExporter(ExportPlugin):
         dest = self.to or "scores_per_question.csv"
         wanted_assignments = [str(a) for a in self.assignment]
         wanted_students = [str(s) for s in self.student]
-        fields = self.FIELDS if not self.by_cell else self.FIELDS[:3] + ["cell"] + self.FIELDS[3:-1]
+        fields = self.FIELDS if not self.by_cell else self.FIELDS[:3] + ["cell"] + self.FIELDS[3:]
         self.log.info("Exporting per-%s scores to %s", "cell" if self.by_cell else "question", dest)
         with open(dest, "w", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=fields)
@@ -40,8 +42,11 @@ class PerQuestionExporter(ExportPlugin):
             for assignment in gradebook.assignments:
                 if wanted_assignments and assignment.name not in wanted_assignments:
                     continue
-                template = self._template(assignment)
-                scores = gradebook_scores(gradebook, assignment.name)
+                # notebook order where the source notebook is at hand (run from the course root)
+                order = (cell_order(".", assignment.name)
+                         if notebook_path(".", SOURCE, assignment.name).is_file() else None)
+                template = self._template(assignment, order)
+                scores = gradebook_scores(gradebook, assignment.name, order)
                 for student in gradebook.students:
                     if wanted_students and student.id not in wanted_students:
                         continue
@@ -52,7 +57,7 @@ class PerQuestionExporter(ExportPlugin):
                         writer.writerow({k: row[k] for k in fields})
 
     @staticmethod
-    def _template(assignment):
+    def _template(assignment, order=None):
         """(notebook, question, cell, 0, max_score) for every graded cell: rows of a missing submission."""
         cells = []
         for notebook in assignment.notebooks:
@@ -60,6 +65,9 @@ class PerQuestionExporter(ExportPlugin):
             for cell in notebook.grade_cells:
                 cells.append((notebook.name, question_of(cell.name, solution_names), cell.name,
                               0.0, float(cell.max_score)))
+        if order:
+            return sorted(cells, key=lambda row: (row[0], order.index(row[2]) if row[2] in order else len(order),
+                                                  _natural_key(row[2])))
         return sorted(cells, key=lambda row: (row[0], _natural_key(row[2])))
 
     def _rows(self, assignment, student_id, cells, submitted, flags):
@@ -68,7 +76,8 @@ class PerQuestionExporter(ExportPlugin):
             for _notebook, question, cell, score, max_score in cells:
                 yield {"assignment": assignment, "student_id": student_id, "question": question,
                        "cell": cell, "score": f"{score:g}", "max_score": f"{max_score:g}",
-                       "submitted": submitted, "tampered": int(cell in tampered)}
+                       "submitted": submitted, "tampered": int(cell in tampered),
+                       "lost": cell if score < max_score else ""}
             return
         totals = {}
         for _notebook, question, cell, score, max_score in cells:

@@ -6,7 +6,10 @@ Run it from the repository root with the course's environment. The notebook's fi
 ``--assignment``) picks the assignment. Your notebook is only read: it is copied into a temporary
 course folder, nbgrader's ``generate_assignment`` records the assignment there (hidden tests
 included, from ``solutions/``), ``autograde`` runs your copy in a fresh kernel, and the scores are
-read from that temporary gradebook. The folder is deleted afterwards, so nothing is left behind.
+read from that temporary gradebook. The folder is deleted afterwards. The one thing kept is the
+generated gradebook (before any grading), in ``~/.cache/nnlib-workbook/grade/``, under a hash
+of the assignment's source files, config and nbgrader version: the next call with the same
+sources skips ``generate_assignment``.
 
 On Linux with bubblewrap installed the kernel runs in a sandbox (no network, no view of your
 files or of solutions/, resource limits; README "Instructors"); elsewhere it runs unsandboxed
@@ -20,6 +23,7 @@ lost, 2 the notebook could not be graded.
 """
 import argparse
 import contextlib
+import hashlib
 import os
 import shutil
 import sys
@@ -56,6 +60,66 @@ def _environ(**values):
                 os.environ[k] = v
 
 
+def cache_dir():
+    """Where generated gradebooks are kept between calls: ``$XDG_CACHE_HOME/nnlib-workbook/grade``
+    (``~/.cache/...`` by default; ``NNLIB_GRADE_CACHE`` overrides it, empty to turn it off)."""
+    if "NNLIB_GRADE_CACHE" in os.environ:
+        return Path(os.environ["NNLIB_GRADE_CACHE"]) if os.environ["NNLIB_GRADE_CACHE"] else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "nnlib-workbook" / "grade"
+
+
+def _generation_key(course, assignment):
+    """A hash of everything ``generate_assignment`` reads for ``assignment``: the course's config,
+    every file of ``solutions/<assignment>/``, and the versions of nbgrader and SQLAlchemy."""
+    import nbgrader
+    import sqlalchemy
+
+    digest = hashlib.sha256()
+    course = Path(course)
+    files = [course / _nbgrader.CONFIG_FILE] + sorted(
+        p for p in (course / _nbgrader.SOURCE / assignment).rglob("*")
+        if p.is_file() and ".ipynb_checkpoints" not in p.parts and "__pycache__" not in p.parts)
+    for path in files:
+        digest.update(str(path.relative_to(course)).encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(f"{assignment}\0nbgrader {nbgrader.__version__}\0sqlalchemy {sqlalchemy.__version__}".encode())
+    return digest.hexdigest()
+
+
+def _generate_cached(root, course, assignment):
+    """``_nbgrader.generate`` for the temporary course ``root``, or its gradebook from the cache.
+
+    The generated gradebook is stored as ``<key>.db`` next to ``<key>.sha256`` (the hash of the
+    file's bytes); it is used only if the key (``_generation_key``) matches and the file still
+    has the hash it was stored with, otherwise it is generated again and stored afresh.
+    """
+    folder = cache_dir()
+    key = _generation_key(course, assignment)
+    gradebook = Path(root) / "gradebook.db"
+    if folder is not None:
+        cached, check = folder / f"{key}.db", folder / f"{key}.sha256"
+        try:
+            data = cached.read_bytes()
+            if hashlib.sha256(data).hexdigest() == check.read_text().strip():
+                gradebook.write_bytes(data)
+                return True
+        except OSError:
+            pass
+    _nbgrader.generate(root, assignment)
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            data = gradebook.read_bytes()
+            for path, content in ((folder / f"{key}.db", data),
+                                  (folder / f"{key}.sha256", hashlib.sha256(data).hexdigest().encode())):
+                part = path.with_name(f"{path.name}.{os.getpid()}.part")
+                part.write_bytes(content)
+                os.replace(part, path)  # a reader never sees half a file
+        except OSError:  # a read-only HOME: grading works, only slower next time
+            pass
+    return False
+
+
 def grade_notebook(notebook, assignment=None, course=_nbgrader.REPO, timeout=None, sandbox=None):
     """Autograde ``notebook`` in a temporary course folder; return (scores, messages).
 
@@ -76,7 +140,7 @@ def grade_notebook(notebook, assignment=None, course=_nbgrader.REPO, timeout=Non
     _nbgrader.scratch_gradebooks()  # the gradebook below is deleted with its folder
     with tempfile.TemporaryDirectory(prefix="nnlib-grade-") as tmp:
         root = _nbgrader.make_course(Path(tmp) / "course", [assignment], root=course)
-        _nbgrader.generate(root, assignment)
+        _generate_cached(root, course, assignment)
         submitted = _nbgrader.notebook_path(root, f"submitted/{STUDENT}", assignment)
         submitted.parent.mkdir(parents=True)
         shutil.copyfile(notebook, submitted)

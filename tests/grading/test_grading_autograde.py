@@ -129,6 +129,10 @@ class TestBrokenSubmissions:
                        if gs.nbgrader_meta(c).get("grade_id") == first).outputs
         errors = [o for o in outputs if o.output_type == "error"]
         assert errors, f"the looping cell {first!r} shows no error: was it interrupted?"
+        # one plain line naming the limit, not the interrupt's traceback
+        timeout = gs.TEST_OVERRIDES["Execute"]["timeout"]
+        assert [(e.ename, e.evalue.split(",")[0]) for e in errors] == [("CellTimeoutError", f"this cell ran past {timeout} s")], errors
+        assert not any("KeyboardInterrupt" in "".join(e.traceback) for e in errors)
         assert batch.scores["loop"]["score"] < batch.scores["loop"]["max_score"]
         assert batch.scores["loop"]["score"] > 0, "the questions after the loop should still be graded"
 
@@ -144,6 +148,25 @@ class TestBrokenSubmissions:
         graded_tests = {gs.nbgrader_meta(c)["grade_id"]: c.source for c in batch.autograded_notebook("edited-tests").cells
                         if gs.nbgrader_meta(c).get("grade")}
         assert graded_tests == source_tests, "nbgrader did not run the instructor's tests (hidden ones included)"
+        # the student is told, in each edited cell, that its original was put back
+        from tools._guarded_execute import RESTORED_NOTE
+
+        for cell in batch.autograded_notebook("edited-tests").cells:
+            if gs.nbgrader_meta(cell).get("grade"):
+                assert RESTORED_NOTE in "".join(o.get("text", "") for o in cell.outputs), gs.nbgrader_meta(cell)["grade_id"]
+        # an honest submission's untouched cells (hidden tests missing, as released) carry no such note
+        first = batch.students[0] if batch.students[0] != "edited-tests" else batch.students[1]
+        for cell in batch.autograded_notebook(first).cells:
+            assert RESTORED_NOTE not in "".join(o.get("text", "") for o in cell.get("outputs", []))
+
+
+def test_released_hidden_test_cell_counts_as_untouched():
+    from tools._guarded_execute import released_source
+
+    original = "assert f(1) == 1\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS\n"
+    assert released_source("assert f(1) == 1\n") == released_source(original)
+    assert released_source("pass  # edited\n") != released_source(original)
+    assert released_source("assert f(1) == 1\nassert True\n") != released_source(original)
 
 
 # ---------------------------------------------------------------------------------------------------

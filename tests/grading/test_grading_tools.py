@@ -3,6 +3,7 @@ generate_assignment, autograde, the per-question CSV exporter and feedback, run 
 import csv
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -86,7 +87,10 @@ def test_learner_grade_prints_table_and_leaves_nothing(course, tmp_path, kind):
     assert gs.copy_tree_snapshot(learner) == before_learner, "tools.grade changed the learner's folder"
     assert gs.copy_tree_snapshot(course_copy) == before_course, "tools.grade wrote into the course folder"
     assert _files_under(tmp_path / "tmpdir") == [], "tools.grade left temporary files behind"
-    assert _files_under(tmp_path / "home") == [], "tools.grade left files in HOME"
+    # nothing in HOME but the generated gradebook cached under its key (tools.grade.cache_dir)
+    left = _files_under(tmp_path / "home")
+    assert all(re.fullmatch(r"\.cache/nnlib-workbook/grade/[0-9a-f]{64}\.(db|sha256)", f) for f in left), left
+    assert len(left) == 2, left
 
 
 def _grade_command(nb, tmp_path, env):
@@ -174,6 +178,22 @@ def test_instructor_commands_and_per_question_csv(course, tmp_path):
 
     for name in submissions:
         assert (course / "feedback" / name / A / f"{A}.html").is_file(), f"no feedback HTML for {name}"
+    html = (course / "feedback" / "bob" / A / f"{A}.html").read_text()
+    # math renders offline: MathJax is in the page, no script comes from the network
+    assert not re.findall(r"<script[^>]*\bsrc=[\"']?(?:https?:)?//", html, re.I), "feedback loads a remote script"
+    assert "window.MathJax" in html and "MathJax" in html.split("window.MathJax", 1)[1][:200000]
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium and "$" in html:  # and it does render, in a real browser, from the file alone
+        dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000",
+                              "--dump-dom", (course / "feedback" / "bob" / A / f"{A}.html").as_uri()],
+                             capture_output=True, text=True, timeout=120).stdout
+        assert '<mjx-container class="MathJax" jax="SVG"' in dom, "MathJax rendered no math in the feedback page"
+    # the summary names each test cell, in notebook order, with its score
+    toc = html.split('<div id="toc">', 1)[1].split("</ol>", 1)[0]
+    assert "Test cell" not in toc
+    named = re.findall(r'<a href="#(test_\w+)"><code>\1</code></a>', toc)
+    assert named == [c for c in gs.graded_cells(gs.nbformat.read(str(gs._nbgrader.notebook_path(gs.REPO, "solutions", A)),
+                                                                 as_version=4)) if c.startswith("test_")], toc
 
     with open(course / "per_cell.csv", newline="") as fh:
         per_cell = list(csv.DictReader(fh))
@@ -181,6 +201,7 @@ def test_instructor_commands_and_per_question_csv(course, tmp_path):
         got = {r["cell"]: (float(r["score"]), float(r["max_score"])) for r in per_cell if r["student_id"] == name}
         assert got == expected, f"per-cell CSV of {name} differs from the expected scores"
 
+    order = gs._nbgrader.cell_order(course, A)
     with open(course / "per_question.csv", newline="") as fh:
         per_question = list(csv.DictReader(fh))
     questions = {r["question"] for r in per_cell}
@@ -191,8 +212,9 @@ def test_instructor_commands_and_per_question_csv(course, tmp_path):
             cells = [r for r in per_cell if r["student_id"] == name and r["question"] == question]
             assert float(row["score"]) == sum(float(r["score"]) for r in cells)
             assert float(row["max_score"]) == sum(float(r["max_score"]) for r in cells)
-            lost = sorted(r["cell"] for r in cells if float(r["score"]) < float(r["max_score"]))
-            assert sorted(filter(None, row["lost"].split(";"))) == lost
+            lost = [r["cell"] for r in cells if float(r["score"]) < float(r["max_score"])]
+            assert [r["lost"] for r in cells if r["lost"]] == lost  # by_cell keeps ``lost``
+            assert list(filter(None, row["lost"].split(";"))) == [c for c in order if c in lost]  # notebook order
             assert row["submitted"] == "1"
     carol = [r for r in per_question if r["student_id"] == "carol"]
     assert {r["question"] for r in carol} == questions
@@ -200,3 +222,59 @@ def test_instructor_commands_and_per_question_csv(course, tmp_path):
     assert sum(float(r["max_score"]) for r in carol) == sum(top for _score, top in submissions["alice"][1].values())
     bob_lost = {c for r in per_question if r["student_id"] == "bob" for c in r["lost"].split(";") if c}
     assert bob_lost == set(gs.load_mistakes(A)[0]["loses"])
+
+
+def test_generated_gradebook_cache_is_keyed_and_checked(course, tmp_path, monkeypatch):
+    """tools.grade keeps the generated gradebook under a hash of the sources: reused only while the
+    sources and the file are unchanged; the grades with it equal those without it."""
+    from tools import grade
+
+    monkeypatch.setenv("NNLIB_GRADE_CACHE", str(tmp_path / "cache"))
+    course_copy = gs.copy_course(tmp_path / "course", [A])
+    nb, expected = _submission(course, "solution")
+    notebook = tmp_path / f"{A}.ipynb"
+    gs.nbformat.write(nb, str(notebook))
+
+    def scratch(name):
+        root = gs._nbgrader.make_course(tmp_path / name, [A], root=course_copy)
+        return root, grade._generate_cached(root, course_copy, A)
+
+    assert scratch("first")[1] is False, "an empty cache was used"
+    assert scratch("second")[1] is True, "the cache was not used for unchanged sources"
+    cached = next((tmp_path / "cache").glob("*.db"))
+    # a damaged file is not trusted: generated again, and stored afresh
+    cached.write_bytes(cached.read_bytes()[:-100] + b"x" * 100)
+    assert scratch("damaged")[1] is False, "a cache file that lost its hash was used"
+    assert scratch("repaired")[1] is True
+    # an edited source (here the config) is another key
+    config = course_copy / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\n# edited\n")
+    assert scratch("edited")[1] is False, "the cache was used after the sources changed"
+    # grading with the cache gives what grading without it gives
+    with_cache = grade.grade_notebook(notebook, A, course=course_copy, sandbox=False)
+    monkeypatch.setenv("NNLIB_GRADE_CACHE", "")
+    without = grade.grade_notebook(notebook, A, course=course_copy, sandbox=False)
+    assert with_cache == without
+    assert {c: (s, t) for _nb, _q, c, s, t in with_cache[0]["cells"]} == expected
+
+
+def test_checksum_warning_only_for_a_really_edited_locked_cell(course, tmp_path):
+    """nbgrader warns "checksum has changed" for every test cell with hidden tests; our autograde
+    warns only for a locked cell the student really edited."""
+    root = gs.copy_course(tmp_path / "course", [A])
+    gs._nbgrader.scratch_gradebooks()
+    gs._nbgrader.generate(root, A)
+    nb, _expected = _submission(course, "solution")
+    hidden = [gs.nbgrader_meta(c)["grade_id"] for c in gs.nbformat.read(
+        str(gs._nbgrader.notebook_path(gs.REPO, "solutions", A)), as_version=4).cells if "BEGIN HIDDEN TESTS" in c.source]
+    assert hidden, "this assignment has no hidden tests: the test proves nothing"
+    edited = gs.with_cell(nb, hidden[0], "pass  # edited")
+    logs = {}
+    for who, notebook in (("honest", nb), ("editor", edited)):
+        path = gs._nbgrader.notebook_path(root, f"submitted/{who}", A)
+        path.parent.mkdir(parents=True)
+        gs.nbformat.write(notebook, str(path))
+        log = gs._nbgrader.autograde(root, A, who, sandbox=False)
+        logs[who] = [line for line in log.splitlines() if "'checksum'" in line]
+    assert logs["honest"] == []
+    assert len(logs["editor"]) == 1 and hidden[0] in logs["editor"][0], logs["editor"]
