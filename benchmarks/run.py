@@ -101,7 +101,7 @@ def bench_chapters():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 repeats; skip chapters and grading")
+    parser.add_argument("--quick", action="store_true", help="3 repeats; skip chapters, sliders and grading")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--no-torch", action="store_true")
     parser.add_argument("--out", default=None,
@@ -152,6 +152,9 @@ def main():
         lines += ["| chapter | seconds |", "|---|---|"]
         lines += [f"| {name} | {t:.1f} |" for name, t in chapters.items()]
         lines.append(f"| **all chapters** | **{sum(chapters.values()):.1f}** |")
+        from benchmarks import bench_sliders
+        lines.append("\n## Slider redraws (issue 15)\n")
+        lines += bench_sliders.report_lines(sorted(str(p) for p in (ROOT / "chapters").glob("*.ipynb")))
         grading = ROOT / "benchmarks" / "bench_grading.py"
         if grading.exists():
             from benchmarks import bench_grading
