@@ -54,11 +54,12 @@ def _undrawn_tick_labels(fig):
     undrawn = set()
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            low, high = sorted(axis.get_view_interval())
+            scale = axis.get_transform()  # compare on the axis's own scale (a log axis in decades)
+            low, high = sorted(scale.transform(list(axis.get_view_interval())))
             margin = 1e-9 * (high - low)
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
                 loc = tick.get_loc()
-                if loc is None or not low - margin <= loc <= high + margin:
+                if loc is None or not low - margin <= scale.transform([loc])[0] <= high + margin:
                     undrawn.update((tick.label1, tick.label2))
     return undrawn
 

@@ -46,6 +46,17 @@ def test_tick_labels_outside_the_view_are_not_drawn_so_not_checked(fig_ax):
     assert plotting.text_problems(fig) == []
 
 
+def test_log_axis_ticks_beyond_the_limits_are_not_checked(fig_ax):
+    fig, ax = fig_ax
+    ax.loglog([1e-12, 1.0], [1e-16, 1.0])
+    ax.set_ylim(1e-17, 1e1)  # the locator also places 1e-18, below the limit: never drawn
+    fig.canvas.draw()
+    below = [t.label1 for t in ax.yaxis.get_major_ticks() if t.get_loc() < 1e-17]
+    assert below, "the locator placed no tick below the limit: the test shows nothing"
+    assert set(below) <= plotting._undrawn_tick_labels(fig)
+    assert plotting.text_problems(fig) == []
+
+
 def test_course_style_sets_readable_defaults():
     with matplotlib.rc_context():
         plotting.use_course_style()
