@@ -178,6 +178,19 @@ def remove_cgroup(path):
             time.sleep(0.05)
 
 
+
+# A unix socket's path holds at most 107 bytes, and ZMQ's ipc sockets live in the box
+# (<root>/nnlib-sandbox-XXXXXXXX/ipc/k-NN, about 35 more): a deep TMPDIR (pytest's under xdist)
+# would make them "File name too long", so such a TMPDIR gives way to /tmp.
+_SOCKET_PATH_MAX = 107
+
+
+def _short_temp_root():
+    root = tempfile.gettempdir()
+    if len(os.fsencode(root)) + 40 > _SOCKET_PATH_MAX and os.path.isdir("/tmp"):
+        return "/tmp"
+    return root
+
 class SandboxKernelManager(AsyncKernelManager):
     """An ``AsyncKernelManager`` whose kernel runs in a bubblewrap sandbox (module docstring).
 
@@ -190,7 +203,7 @@ class SandboxKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self._box = Path(tempfile.mkdtemp(prefix="nnlib-sandbox-"))
+        self._box = Path(tempfile.mkdtemp(prefix="nnlib-sandbox-", dir=_short_temp_root()))
         os.chmod(self._box, 0o700)
         (self._box / "ipc").mkdir()
         (self._box / "scratch").mkdir()
